@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "fakturo.accounts"
+    label = "accounts"
+    verbose_name = "Organizations and people"

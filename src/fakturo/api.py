@@ -1,0 +1,81 @@
+"""The REST API at /api/v1/: one NinjaAPI, routers from the apps, problem+json errors."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from fakturo.accounts.api import router as accounts_router
+from fakturo.accounts.api_auth import TokenAuth
+from fakturo.audit.api import router as audit_router
+from fakturo.core.errors import ServiceError
+from fakturo.core.problems import problem_response
+
+api = NinjaAPI(
+    title="Fakturo API",
+    version="1",
+    description=(
+        "Amounts, quantities and rates are decimal strings; dates ISO 8601. Errors are RFC 9457 "
+        "problem+json. Authenticate with `Authorization: Bearer <token>`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/", audit_router)
+
+
+def _field_name(location: Any) -> str:
+    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or str(location[-1] if location else "")
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(item.get("loc", ())), "message": item.get("msg", "Invalid value")}
+        for item in error.errors
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input"
+    return problem_response(
+        status=422, title="Validation failed", detail=detail, type_slug="validation-failed",
+        errors=errors,
+    )
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, error: ServiceError) -> HttpResponse:
+    return problem_response(
+        status=error.status, title=error.title, detail=error.detail, type_slug=error.type_slug,
+        errors=error.errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = problem_response(
+        status=401, title="Unauthorized", detail="A valid Bearer token is required.",
+        type_slug="unauthorized",
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem_response(status=404, title="Not found", detail=str(error) or "Not found.",
+                            type_slug="not-found")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request: HttpRequest, error: DjangoPermissionDenied) -> HttpResponse:
+    return problem_response(status=403, title="Forbidden", detail=str(error) or "Forbidden.",
+                            type_slug="forbidden")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return problem_response(status=error.status_code, title=str(error), detail=str(error))

@@ -1,0 +1,99 @@
+"""Registered jobs and run_due(now): the one place that decides what is due.
+
+A job is an idempotent function of the current time that returns a one-line summary. Running
+it twice for the same period must do nothing the second time; the job, not the scheduler,
+guarantees that (e.g. with a unique constraint), so any runner — `fakturo run-due`, the
+scheduler thread or a Celery worker — can call it.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from fakturo.jobs.models import JobState
+
+logger = logging.getLogger("fakturo.jobs")
+
+JobFunction = Callable[[datetime], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    every: timedelta
+    function: JobFunction
+    description: str
+
+
+_jobs: dict[str, Job] = {}
+
+
+def register(name: str, *, every: timedelta) -> Callable[[JobFunction], JobFunction]:
+    def decorator(function: JobFunction) -> JobFunction:
+        if name in _jobs and _jobs[name].function is not function:
+            raise ValueError(f"A job named {name} is registered already.")
+        description = (function.__doc__ or name).strip().splitlines()[0]
+        _jobs[name] = Job(name=name, every=every, function=function, description=description)
+        return function
+
+    return decorator
+
+
+def registered_jobs() -> list[Job]:
+    return sorted(_jobs.values(), key=lambda job: job.name)
+
+
+def get_job(name: str) -> Job:
+    try:
+        return _jobs[name]
+    except KeyError:
+        raise KeyError(f"No job named {name}.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    name: str
+    ran: bool
+    summary: str
+    error: str = ""
+
+
+def run_job(name: str, *, now: datetime) -> JobOutcome:
+    """Run one job now, whether due or not, and record its outcome."""
+    job = get_job(name)
+    try:
+        with transaction.atomic():
+            summary = job.function(now)
+    except Exception as error:
+        logger.exception("job failed", extra={"job": name})
+        JobState.objects.update_or_create(
+            name=name, defaults={"last_error": f"{type(error).__name__}: {error}"}
+        )
+        return JobOutcome(name=name, ran=True, summary="failed", error=str(error))
+    state, _ = JobState.objects.get_or_create(name=name)
+    state.last_run_at = now
+    state.last_result = summary
+    state.last_error = ""
+    state.run_count += 1
+    state.save()
+    logger.info("job ran", extra={"job": name, "summary": summary})
+    return JobOutcome(name=name, ran=True, summary=summary)
+
+
+def is_due(job: Job, *, now: datetime, last_run_at: datetime | None) -> bool:
+    return last_run_at is None or last_run_at + job.every <= now
+
+
+def run_due(now: datetime) -> list[JobOutcome]:
+    """Run every registered job that is due at `now`, once each."""
+    last_runs = dict(JobState.objects.values_list("name", "last_run_at"))
+    outcomes = []
+    for job in registered_jobs():
+        if is_due(job, now=now, last_run_at=last_runs.get(job.name)):
+            outcomes.append(run_job(job.name, now=now))
+        else:
+            outcomes.append(JobOutcome(name=job.name, ran=False, summary="not due"))
+    return outcomes

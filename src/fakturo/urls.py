@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fakturo.api import api
+from fakturo.web.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("fakturo.accounts.urls")),
+    path("", include("fakturo.web.urls")),
+]
