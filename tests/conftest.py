@@ -14,11 +14,27 @@ from fakturo.accounts.services import api_token_create, organization_setup
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    """Tests run without collectstatic, so static URLs can't come from a manifest; and a fast
+    password hasher keeps user fixtures cheap."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def owner(db: None) -> Membership:
     return organization_setup(
-        name="Acme GmbH", email="owner@acme.test", password=PASSWORD, country="DE",
-        currency="EUR", language="en", full_name="Olga Owner",
+        name="Acme GmbH",
+        email="owner@acme.test",
+        password=PASSWORD,
+        country="DE",
+        currency="EUR",
+        language="en",
+        full_name="Olga Owner",
     )
 
 
@@ -38,8 +54,12 @@ def add_member(owner: Membership) -> Callable[..., Membership]:
 def other_owner(db: None) -> Membership:
     """The owner of a second organization, to prove isolation."""
     return organization_setup(
-        name="Globex SARL", email="owner@globex.test", password=PASSWORD, country="FR",
-        currency="EUR", language="fr",
+        name="Globex SARL",
+        email="owner@globex.test",
+        password=PASSWORD,
+        country="FR",
+        currency="EUR",
+        language="fr",
     )
 
 
@@ -52,8 +72,9 @@ class ApiClient:
 
     def request(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
         extra = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
-        extra.update({f"HTTP_{name.upper().replace('-', '_')}": value
-                      for name, value in headers.items()})
+        extra.update(
+            {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+        )
         call = getattr(self.client, method.lower())
         url = f"/api/v1{path}"
         if body is None:
@@ -78,7 +99,9 @@ class ApiClient:
 def api_for() -> Callable[..., ApiClient]:
     def make(membership: Membership, *, read_only: bool = False) -> ApiClient:
         _, secret = api_token_create(
-            membership=membership, name="tests", read_only=read_only or membership.role == Role.ACCOUNTANT
+            membership=membership,
+            name="tests",
+            read_only=read_only or membership.role == Role.ACCOUNTANT,
         )
         return ApiClient(secret)
 

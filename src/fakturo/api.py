@@ -41,7 +41,10 @@ def _validation_error(request: HttpRequest, error: NinjaValidationError) -> Http
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input"
     return problem_response(
-        status=422, title="Validation failed", detail=detail, type_slug="validation-failed",
+        status=422,
+        title="Validation failed",
+        detail=detail,
+        type_slug="validation-failed",
         errors=errors,
     )
 
@@ -49,7 +52,10 @@ def _validation_error(request: HttpRequest, error: NinjaValidationError) -> Http
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, error: ServiceError) -> HttpResponse:
     return problem_response(
-        status=error.status, title=error.title, detail=error.detail, type_slug=error.type_slug,
+        status=error.status,
+        title=error.title,
+        detail=error.detail,
+        type_slug=error.type_slug,
         errors=error.errors,
     )
 
@@ -57,7 +63,9 @@ def _service_error(request: HttpRequest, error: ServiceError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     response = problem_response(
-        status=401, title="Unauthorized", detail="A valid Bearer token is required.",
+        status=401,
+        title="Unauthorized",
+        detail="A valid Bearer token is required.",
         type_slug="unauthorized",
     )
     response["WWW-Authenticate"] = "Bearer"
@@ -66,14 +74,16 @@ def _authentication_error(request: HttpRequest, error: AuthenticationError) -> H
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return problem_response(status=404, title="Not found", detail=str(error) or "Not found.",
-                            type_slug="not-found")
+    return problem_response(
+        status=404, title="Not found", detail=str(error) or "Not found.", type_slug="not-found"
+    )
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def _forbidden(request: HttpRequest, error: DjangoPermissionDenied) -> HttpResponse:
-    return problem_response(status=403, title="Forbidden", detail=str(error) or "Forbidden.",
-                            type_slug="forbidden")
+    return problem_response(
+        status=403, title="Forbidden", detail=str(error) or "Forbidden.", type_slug="forbidden"
+    )
 
 
 @api.exception_handler(HttpError)

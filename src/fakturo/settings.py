@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page with its bundled Swagger UI, not from a CDN
     "fakturo.core",
     "fakturo.accounts",
     "fakturo.audit",
@@ -132,6 +133,7 @@ USE_TZ = True
 # and served by the app itself through whitenoise; nothing comes from a CDN.
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("FAKTURO_MEDIA_DIR") or DATA_DIR / "media")
 MEDIA_URL = "media/"
 _s3_bucket = env_str("FAKTURO_S3_BUCKET")
@@ -208,7 +210,10 @@ FAKTURO_SCHEDULER_INTERVAL_SECONDS = env_int("FAKTURO_SCHEDULER_INTERVAL", 60)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 _redis_cache = env_str("FAKTURO_CACHE_URL")
 if _redis_cache:
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_cache,
+    }
 
 LOGGING = {
     "version": 1,
@@ -216,7 +221,11 @@ LOGGING = {
     "filters": {"request_id": {"()": "fakturo.core.logging.RequestIdFilter"}},
     "formatters": {"json": {"()": "fakturo.core.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {

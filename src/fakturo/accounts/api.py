@@ -118,8 +118,11 @@ def organization_detail(request: HttpRequest) -> Organization:
 
 @router.patch("/organization", response=OrganizationOut, summary="Change organization settings")
 def organization_patch(request: HttpRequest, payload: OrganizationPatch) -> Organization:
-    changes = {key: value for key, value in payload.model_dump(exclude_unset=True).items()
-               if value is not None}
+    changes = {
+        key: value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None
+    }
     return organization_update(membership=_membership(request), changes=changes)
 
 

@@ -28,6 +28,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ACCOUNTANT: frozenset({Capability.READ, Capability.EXPORT}),
 }
 
-MONTHS = [(number, name) for number, name in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"], start=1)]
+MONTHS = [
+    (number, name)
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+]

@@ -128,9 +128,7 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > now()
-        )
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now()
 
 
 class ApiToken(models.Model):

@@ -153,8 +153,12 @@ def organization_setup(
         field_errors["password"] = list(error.messages)
     try:
         fields = clean_organization_fields(
-            {"legal_name": name, "country": country, "default_currency": currency,
-             "language": language},
+            {
+                "legal_name": name,
+                "country": country,
+                "default_currency": currency,
+                "language": language,
+            },
             country=country,
         )
     except ValidationFailed as error:
@@ -179,9 +183,7 @@ def organization_setup(
 
 
 @transaction.atomic
-def organization_update(
-    *, membership: Membership, changes: dict[str, Any]
-) -> Organization:
+def organization_update(*, membership: Membership, changes: dict[str, Any]) -> Organization:
     require(membership, Capability.MANAGE_ORGANIZATION)
     organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
     country = str(changes.get("country") or organization.country).upper()
@@ -291,9 +293,10 @@ def invitation_create(
     elif role == Role.OWNER and membership.role != Role.OWNER:
         errors["role"] = ["Only an owner can invite an owner."]
     organization = membership.organization
-    if not errors and Membership.objects.filter(
-        organization=organization, user__email=email
-    ).exists():
+    if (
+        not errors
+        and Membership.objects.filter(organization=organization, user__email=email).exists()
+    ):
         errors["email"] = [f"{email} is a member already."]
     if errors:
         raise ValidationFailed.for_fields(errors)
@@ -326,9 +329,11 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, membership: Membership, invitation_id: UUID) -> None:
     require(membership, Capability.MANAGE_MEMBERS)
-    invitation = Invitation.objects.select_for_update().filter(
-        organization=membership.organization, pk=invitation_id
-    ).first()
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(organization=membership.organization, pk=invitation_id)
+        .first()
+    )
     if invitation is None or not invitation.is_open:
         raise NotFound("No such open invitation.")
     invitation.revoked_at = timezone.now()
@@ -355,9 +360,7 @@ def invitation_accept(
     *, code: str, user: User | None = None, password: str = "", full_name: str = ""
 ) -> Membership:
     """Join through an invitation: as the logged-in `user`, or as a new user with `password`."""
-    invitation = (
-        Invitation.objects.select_for_update().filter(code_hash=hash_secret(code)).first()
-    )
+    invitation = Invitation.objects.select_for_update().filter(code_hash=hash_secret(code)).first()
     if invitation is None or not invitation.is_open:
         raise NotFound("This invitation is unknown, used or expired.")
     if user is None:
@@ -388,9 +391,7 @@ def invitation_accept(
 
 
 @transaction.atomic
-def api_token_create(
-    *, membership: Membership, name: str, read_only: bool
-) -> tuple[ApiToken, str]:
+def api_token_create(*, membership: Membership, name: str, read_only: bool) -> tuple[ApiToken, str]:
     """Create a token for the member; returns it with its secret, which is shown only once.
 
     A token never grants more than its user's role: a member without write rights gets only

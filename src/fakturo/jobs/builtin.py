@@ -22,5 +22,7 @@ def prune_login_failures(now: datetime) -> str:
 @register("core.prune_idempotency_records", every=timedelta(hours=1))
 def prune_idempotency_records(now: datetime) -> str:
     """Forget stored API responses for Idempotency-Keys older than 24 hours."""
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_RETENTION).delete()
+    deleted, _ = IdempotencyRecord.objects.filter(
+        created_at__lt=now - IDEMPOTENCY_RETENTION
+    ).delete()
     return f"removed {deleted} expired idempotency records"
