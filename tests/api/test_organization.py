@@ -105,11 +105,16 @@ def test_bad_settings_are_a_422_naming_the_field_and_change_nothing(owner, api, 
     assert not AuditEvent.objects.filter(action="organization.updated").exists()
 
 
-def test_a_vat_id_of_another_country_is_accepted_with_its_own_prefix(owner, api):
-    response = api.patch("/organization", {"vat_id": "FR40303265045"})
+def test_the_vat_id_must_belong_to_the_organizations_country(owner, api):
+    refused = api.patch("/organization", {"vat_id": "FR40303265045"})
+    moved = api.patch("/organization", {"vat_id": "FR40303265045", "country": "FR"})
 
-    assert response.status_code == 200
-    assert response.json()["vat_id"] == "FR40303265045"
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "vat_id", "message": "This VAT id is from FR, not DE."}
+    ]
+    assert moved.status_code == 200
+    assert moved.json()["vat_id"] == "FR40303265045"
 
 
 def test_malformed_json_is_a_4xx_problem(api):

@@ -5,6 +5,4 @@ from fakturo.core.errors import PermissionDenied
 def require(membership: Membership, capability: str) -> None:
     """Raise PermissionDenied unless the member's role grants `capability`."""
     if not membership.can(capability):
-        raise PermissionDenied(
-            f"Your role ({membership.get_role_display()}) does not allow this."
-        )
+        raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")

@@ -4,8 +4,10 @@ from fakturo.accounts.models import ApiToken, Invitation, Membership, Organizati
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("organization").order_by(
-        "organization__legal_name"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__legal_name")
     )
 
 
@@ -18,8 +20,10 @@ def membership_for(*, user: User, organization_id: object) -> Membership | None:
 
 
 def member_list(*, organization: Organization) -> QuerySet[Membership]:
-    return Membership.objects.filter(organization=organization).select_related("user").order_by(
-        "user__email"
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__email")
     )
 
 

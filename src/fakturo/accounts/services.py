@@ -27,7 +27,12 @@ from fakturo.accounts.models import (
 from fakturo.accounts.permissions import require
 from fakturo.audit.services import audit_record, diff, snapshot
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
-from fakturo.core.identifiers import normalize_bic, normalize_iban, normalize_vat_id
+from fakturo.core.identifiers import (
+    normalize_bic,
+    normalize_iban,
+    normalize_vat_id,
+    vat_id_country,
+)
 from fakturo.core.locales import is_known_country, is_known_currency, is_known_timezone
 
 ORGANIZATION_FIELDS = (
@@ -92,6 +97,8 @@ def _clean_organization_field(field: str, value: Any, *, country: str) -> Any:
         raise ValueError("Use an IANA time zone such as Europe/Berlin.")
     elif field == "vat_id" and value:
         value = normalize_vat_id(value, country=country)
+        if vat_id_country(value) != country:
+            raise ValueError(f"This VAT id is from {vat_id_country(value)}, not {country}.")
     elif field == "iban" and value:
         value = normalize_iban(value)
     elif field == "bic" and value:
@@ -187,13 +194,12 @@ def organization_update(*, membership: Membership, changes: dict[str, Any]) -> O
     require(membership, Capability.MANAGE_ORGANIZATION)
     organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
     country = str(changes.get("country") or organization.country).upper()
+    if "country" in changes and "vat_id" not in changes and organization.vat_id:
+        changes = {**changes, "vat_id": organization.vat_id}  # must agree with the new country
     cleaned = clean_organization_fields(changes, country=country)
     before = snapshot(organization, cleaned)
     for field, value in cleaned.items():
         setattr(organization, field, value)
-    if "vat_id" not in cleaned and "country" in cleaned and organization.vat_id:
-        # A new country must still agree with the VAT id on file.
-        clean_organization_fields({"vat_id": organization.vat_id}, country=country)
     organization.save()
     changed = diff(before, snapshot(organization, cleaned))
     if changed:
