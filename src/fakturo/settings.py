@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "fakturo.accounts",
     "fakturo.audit",
     "fakturo.jobs",
+    "fakturo.crm",
+    "fakturo.catalog",
+    "fakturo.invoicing",
     "fakturo.web",
 ]
 

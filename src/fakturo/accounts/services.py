@@ -25,6 +25,7 @@ from fakturo.accounts.models import (
     hash_secret,
 )
 from fakturo.accounts.permissions import require
+from fakturo.accounts.provisioning import provision
 from fakturo.audit.services import audit_record, diff, snapshot
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
 from fakturo.core.identifiers import (
@@ -179,6 +180,7 @@ def organization_setup(
         raise Conflict(f"A user with the email {email} exists already.") from None
     organization = Organization.objects.create(slug=_unique_slug(name), **fields)
     membership = Membership.objects.create(organization=organization, user=user, role=Role.OWNER)
+    provision(organization)
     audit_record(
         organization=organization,
         actor=user,

@@ -1,0 +1,83 @@
+"""From stored lines to `totals.calculate`, and back onto the document's total fields."""
+
+from decimal import Decimal
+
+from fakturo.catalog.models import TaxRate
+from fakturo.invoicing import totals
+from fakturo.invoicing.models import Document, DocumentAdjustment, DocumentLine
+
+
+def tax_of(rate: TaxRate) -> totals.Tax:
+    return totals.Tax(
+        name=rate.name,
+        rate=rate.percentage,
+        category=rate.category,
+        kind=totals.TaxKind(rate.kind),
+        exemption_reason=rate.exemption_reason,
+        exemption_code=rate.exemption_code,
+    )
+
+
+def totals_input(
+    document: Document,
+    lines: list[DocumentLine],
+    line_rates: list[list[TaxRate]],
+    adjustments: list[DocumentAdjustment],
+) -> totals.Document:
+    def adjustment(item: DocumentAdjustment) -> totals.Adjustment:
+        return totals.Adjustment(
+            amount=item.amount,
+            percent=item.percent,
+            base_amount=item.base_amount,
+            taxes=(tax_of(item.tax_rate),) if item.tax_rate else (),
+            reason=item.reason,
+        )
+
+    return totals.Document(
+        currency=document.currency,
+        lines=[
+            totals.Line(
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                taxes=tuple(tax_of(rate) for rate in rates),
+                discount_percent=line.discount_percent,
+                discount_amount=line.discount_amount,
+            )
+            for line, rates in zip(lines, line_rates, strict=True)
+        ],
+        allowances=[adjustment(a) for a in adjustments if not a.is_charge],
+        charges=[adjustment(c) for c in adjustments if c.is_charge],
+        prices_include_tax=document.prices_include_tax,
+        amount_paid=document.prepaid_amount + document.amount_paid,
+    )
+
+
+def stored_totals(document: Document) -> totals.Totals:
+    """Totals of a document as stored now (lines, rates and adjustments from the database)."""
+    lines = list(document.lines.prefetch_related("tax_rates").order_by("position"))
+    adjustments = list(document.adjustments.select_related("tax_rate"))
+    rates = [
+        sorted(line.tax_rates.all(), key=lambda rate: (rate.kind, rate.name)) for line in lines
+    ]
+    return totals.calculate(totals_input(document, lines, rates, adjustments))
+
+
+TOTAL_FIELDS = (
+    "subtotal",
+    "allowance_total",
+    "charge_total",
+    "net_total",
+    "tax_total",
+    "withholding_total",
+    "total",
+    "balance_due",
+)
+
+
+def apply_totals(document: Document, result: totals.Totals) -> None:
+    for name in TOTAL_FIELDS:
+        setattr(document, name, getattr(result, name))
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
