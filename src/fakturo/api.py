@@ -11,6 +11,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from fakturo.accounts.api import router as accounts_router
 from fakturo.accounts.api_auth import TokenAuth
 from fakturo.audit.api import router as audit_router
+from fakturo.catalog.api import router as catalog_router
+from fakturo.crm.api import router as crm_router
+from fakturo.invoicing.api import router as invoicing_router
 from fakturo.core.errors import ServiceError
 from fakturo.core.problems import problem_response
 
@@ -26,6 +29,9 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
+api.add_router("/", crm_router)
+api.add_router("/", catalog_router)
+api.add_router("/", invoicing_router)
 
 
 def _field_name(location: Any) -> str:

@@ -9,5 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("fakturo.accounts.urls")),
+    path("clients/", include("fakturo.crm.urls")),
+    path("catalog/", include("fakturo.catalog.urls")),
+    path("documents/", include("fakturo.invoicing.urls")),
     path("", include("fakturo.web.urls")),
 ]

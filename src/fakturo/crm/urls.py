@@ -1,0 +1,2 @@
+app_name = "crm"
+urlpatterns: list[object] = []

@@ -1,0 +1,2 @@
+app_name = "invoicing"
+urlpatterns: list[object] = []
