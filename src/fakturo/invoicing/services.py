@@ -854,8 +854,15 @@ class CreditLine:
 
 
 def _credit_draft(
-    membership: Membership, invoice: Document, lines: list[LineInput], reason: str
+    membership: Membership,
+    invoice: Document,
+    lines: list[LineInput],
+    reason: str,
+    *,
+    with_adjustments: bool = False,
 ) -> Document:
+    """A draft credit note of `invoice`; `with_adjustments` also credits its document-level
+    allowances and charges (a void credits everything that is left)."""
     data = DocumentInput(
         client_id=invoice.client_id,
         currency=invoice.currency,
@@ -868,6 +875,9 @@ def _credit_draft(
         notes=reason or f"Credit note for invoice {invoice.number}",
         lines=tuple(lines),
     )
+    if with_adjustments:
+        source = _inputs_of(invoice)
+        data = replace(data, allowances=source.allowances, charges=source.charges)
     credit_note = Document(
         organization=invoice.organization,
         kind=K.CREDIT_NOTE,
@@ -879,7 +889,8 @@ def _credit_draft(
     errors: dict[str, list[str]] = {}
     _apply_fields(credit_note, data, creating=True, errors=errors)
     built, rates = _build_lines(credit_note, data.lines, errors)
-    draft = _Draft(built, rates, [])
+    adjustments = _build_adjustments(credit_note, data.allowances, data.charges, errors)
+    draft = _Draft(built, rates, adjustments)
     result = _calculate(credit_note, draft, errors)
     _raise(errors)
     assert result is not None
@@ -1003,7 +1014,11 @@ def invoice_void(*, membership: Membership, invoice_id: UUID, reason: str = "") 
     if not lines:
         raise Conflict(f"{invoice} is fully credited already.")
     credit_note = _credit_draft(
-        membership, invoice, lines, reason or f"Cancellation of invoice {invoice.number}"
+        membership,
+        invoice,
+        lines,
+        reason or f"Cancellation of invoice {invoice.number}",
+        with_adjustments=True,
     )
     return _issue(membership, credit_note, target=S.ISSUED)
 
@@ -1127,3 +1142,20 @@ def document_update_internal(
         document.save(update_fields=[*fields, "updated_at"])
         _audit(membership, document, "annotated", changes)
     return document
+
+
+def issue_problems(document: Document) -> dict[str, list[str]]:
+    """What issuing this draft would refuse, for the editor and the API to show up front
+    (a missing issue date is not a problem: issuing dates it today)."""
+    if document.kind == K.QUOTE:
+        return {}
+    draft = _current_draft(document)
+    problems = mandatory_content_problems(
+        document,
+        seller=document.organization,
+        buyer=document.client,
+        lines=draft.lines,
+        line_rates=draft.line_rates,
+    )
+    problems.pop("issue_date", None)
+    return problems
