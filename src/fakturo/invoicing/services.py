@@ -1159,3 +1159,33 @@ def issue_problems(document: Document) -> dict[str, list[str]]:
     )
     problems.pop("issue_date", None)
     return problems
+
+
+def document_preview(*, membership: Membership, kind: str, data: DocumentInput) -> totals.Totals:
+    """The totals a draft with `data` would have, computed by the same rules, saving nothing.
+
+    Raises ValidationFailed naming bad fields, exactly as document_create would.
+    """
+    require(membership, Capability.READ)
+    organization = membership.organization
+    client = _client_for(organization, data.client_id)
+    document = Document(
+        organization=organization,
+        kind=kind,
+        client=client,
+        currency=data.currency or client.currency or organization.default_currency,
+    )
+    errors: dict[str, list[str]] = {}
+    _apply_fields(
+        document,
+        replace(data, currency=document.currency, exchange_rate=data.exchange_rate or Decimal(1)),
+        creating=False,
+        errors=errors,
+    )
+    errors.pop("exchange_rate", None)  # a preview needs no rate
+    lines, rates = _build_lines(document, data.lines, errors)
+    adjustments = _build_adjustments(document, data.allowances, data.charges, errors)
+    result = _calculate(document, _Draft(lines, rates, adjustments), errors)
+    _raise(errors)
+    assert result is not None
+    return result
