@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -17,7 +18,18 @@ from fakturo.invoicing.api import router as invoicing_router
 from fakturo.core.errors import ServiceError
 from fakturo.core.problems import problem_response
 
+
+class EmptyBodyParser(Parser):
+    """An action POST may come without a body (`curl -X POST …/issue`): read it as {}."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if not request.body.strip():
+            return {}
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
+    parser=EmptyBodyParser(),
     title="Fakturo API",
     version="1",
     description=(

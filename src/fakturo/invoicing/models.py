@@ -200,12 +200,25 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.number or f"{self.get_kind_display()} draft"
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Document":
+        document = super().from_db(db, field_names, values)
+        # The status as read: a document read as a draft (under the services' row lock) is
+        # saved without asking the database again; the triggers still guard every write.
+        document._loaded_status = document.__dict__.get("status")  # type: ignore[attr-defined]
+        return document
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            stored = Document.objects.filter(pk=self.pk).values("status").first()
-            if stored is not None and stored["status"] != DocumentStatus.DRAFT:
+            loaded = getattr(self, "_loaded_status", None)
+            if loaded is None:
+                loaded = (
+                    Document.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+                )
+            if loaded is not None and loaded != DocumentStatus.DRAFT:
                 self._refuse_frozen_changes(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        self._loaded_status = self.status  # type: ignore[attr-defined]
 
     def _refuse_frozen_changes(self, update_fields: Any) -> None:
         if update_fields is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -115,6 +115,7 @@ def _locked(membership: Membership, document_id: UUID) -> Document:
     )
     if document is None:
         raise NotFound("No such document.")
+    document.organization = membership.organization
     return document
 
 
@@ -389,9 +390,11 @@ def _save_draft(
         line.net_amount = line_totals.net_amount
     apply_totals(document, result)
     document.updated_at = timezone.now()
+    creating = document._state.adding
     document.save()
-    document.lines.all().delete()
-    document.adjustments.all().delete()
+    if not creating:
+        document.lines.all().delete()
+        document.adjustments.all().delete()
     DocumentLine.objects.bulk_create(draft.lines)
     through = DocumentLine.tax_rates.through
     through.objects.bulk_create(
@@ -399,8 +402,9 @@ def _save_draft(
         for line, rates in zip(draft.lines, draft.line_rates, strict=True)
         for rate in rates
     )
-    DocumentAdjustment.objects.bulk_create(draft.adjustments)
-    if deposits is not None:
+    if draft.adjustments:
+        DocumentAdjustment.objects.bulk_create(draft.adjustments)
+    if deposits or (deposits is not None and not creating):
         document.deposits.set(deposits)
 
 
@@ -647,11 +651,6 @@ def _draw_number(document: Document, manual_number: str) -> None:
         issue_date=document.issue_date,
         client_code=document.client.code,
     )
-    if taken.filter(number=number).exists():
-        raise Conflict(
-            f"The next number {number} is taken by a manually numbered document; "
-            "move the series' next number past it."
-        )
     document.number = number
     document.sequence = series.next_number
     series.next_number += 1
@@ -740,7 +739,7 @@ def _issue(
     if document.issue_date is None:
         document.issue_date = _today(organization)
     draft = _current_draft(document)
-    deposits = list(document.deposits.all())
+    deposits = list(document.deposits.all()) if document.kind == K.INVOICE else []
     document.prepaid_amount = _prepaid(deposits)
     result = totals.calculate(
         totals_input(document, draft.lines, draft.line_rates, draft.adjustments)
@@ -779,7 +778,14 @@ def _issue(
     document.status = target
     document.issued_at = timezone.now()
     document.updated_at = document.issued_at
-    document.save()
+    try:
+        with transaction.atomic():  # a savepoint, so the unique number can be checked by it
+            document.save()
+    except IntegrityError:
+        raise Conflict(
+            f"The number {document.number} is taken (by a manually numbered document); "
+            "move the series' next number past it."
+        ) from None
     _audit(
         membership,
         document,
