@@ -5,18 +5,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from fakturo.accounts.api import router as accounts_router
 from fakturo.accounts.api_auth import TokenAuth
 from fakturo.audit.api import router as audit_router
 from fakturo.catalog.api import router as catalog_router
-from fakturo.crm.api import router as crm_router
-from fakturo.invoicing.api import router as invoicing_router
 from fakturo.core.errors import ServiceError
 from fakturo.core.problems import problem_response
+from fakturo.crm.api import router as crm_router
+from fakturo.invoicing.api import router as invoicing_router
 
 
 class EmptyBodyParser(Parser):

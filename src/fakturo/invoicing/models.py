@@ -200,14 +200,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.number or f"{self.get_kind_display()} draft"
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Document":
-        document = super().from_db(db, field_names, values)
-        # The status as read: a document read as a draft (under the services' row lock) is
-        # saved without asking the database again; the triggers still guard every write.
-        document._loaded_status = document.__dict__.get("status")  # type: ignore[attr-defined]
-        return document
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             loaded = getattr(self, "_loaded_status", None)
@@ -240,6 +232,14 @@ class Document(models.Model):
         if Document.objects.filter(pk=self.pk).exclude(status=DocumentStatus.DRAFT).exists():
             raise ImmutableDocument("Issued documents cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Document":
+        document = super().from_db(db, field_names, values)
+        # The status as read: a document read as a draft (under the services' row lock) is
+        # saved without asking the database again; the triggers still guard every write.
+        document._loaded_status = document.__dict__.get("status")  # type: ignore[attr-defined]
+        return document
 
     @property
     def is_draft(self) -> bool:
