@@ -314,3 +314,69 @@ def test_negative_quantities_only_on_invoices(seller, client, make_invoice):
     assert returned.total == D("23.80")
     with pytest.raises(ValidationFailed):
         make_invoice(kind="quote", lines=[("Returned", "-1", "10")])
+
+
+def _batch_input(client, rate, **fields):
+    return DocumentInput(
+        client_id=client.pk,
+        lines=tuple(
+            LineInput(
+                description=f"Item {n}",
+                quantity=D(n),
+                unit_price=D("9.99"),
+                tax_rate_ids=(rate.pk,),
+            )
+            for n in range(1, 4)
+        ),
+        **fields,
+    )
+
+
+def test_a_batch_issues_with_consecutive_numbers_like_one_by_one(
+    seller, client, rates, make_invoice
+):
+    from fakturo.invoicing.services import documents_issue_batch
+
+    single = document_issue(
+        membership=seller,
+        document_id=make_invoice(
+            lines=[(f"Item {n}", str(n), "9.99") for n in range(1, 4)],
+            issue_date=datetime.date(2026, 2, 1),
+        ).pk,
+    )
+
+    batch = documents_issue_batch(
+        membership=seller,
+        kind="invoice",
+        inputs=[
+            _batch_input(client, rates["19"], issue_date=datetime.date(2026, 2, 2))
+            for _ in range(3)
+        ],
+    )
+
+    assert [d.number for d in batch] == ["2026-0002", "2026-0003", "2026-0004"]
+    stored = Document.objects.get(pk=batch[0].pk)
+    assert stored.status == "issued"
+    assert stored.total == single.total
+    assert stored.snapshot["totals"] == single.snapshot["totals"]
+    assert stored.lines.count() == 3
+    assert AuditEvent.objects.filter(action="invoice.issued").count() == 4
+    assert Activity.objects.filter(kind="invoice_issued").count() == 4
+    with pytest.raises(ImmutableDocument):
+        Document.objects.filter(pk=stored.pk).update(total=D("0"))
+
+
+def test_a_batch_is_all_or_nothing_and_names_the_document(seller, client, rates):
+    from fakturo.invoicing.services import documents_issue_batch
+
+    good = _batch_input(client, rates["19"])
+    bad = _batch_input(client, rates["E-no-reason"])
+
+    with pytest.raises(ValidationFailed) as error:
+        documents_issue_batch(membership=seller, kind="invoice", inputs=[good, bad])
+
+    assert "documents.1.lines.0.tax_rate_ids" in {e["field"] for e in error.value.errors}
+    assert not Document.objects.exists()
+    assert (
+        NumberSeries.objects.get(organization=seller.organization, kind="invoice").next_number == 1
+    )

@@ -35,7 +35,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def audit_record(
+def audit_event(
     *,
     organization: Any,
     actor: Any,
@@ -43,8 +43,8 @@ def audit_record(
     target: models.Model,
     changes: Mapping[str, list[Any]] | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` is a User or None (the system, e.g. a scheduled job)."""
-    return AuditEvent.objects.create(
+    """An unsaved event; `audit_record` saves one, bulk writers save many with bulk_create."""
+    return AuditEvent(
         organization=organization,
         actor=actor,
         actor_label=actor.email if actor is not None else "system",
@@ -55,3 +55,19 @@ def audit_record(
         changes=dict(changes or {}),
         request_id=current_request_id.get(),
     )
+
+
+def audit_record(
+    *,
+    organization: Any,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    changes: Mapping[str, list[Any]] | None = None,
+) -> AuditEvent:
+    """Append one event. `actor` is a User or None (the system, e.g. a scheduled job)."""
+    event = audit_event(
+        organization=organization, actor=actor, action=action, target=target, changes=changes
+    )
+    event.save()
+    return event

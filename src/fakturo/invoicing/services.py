@@ -18,13 +18,14 @@ from django.utils import timezone
 from fakturo.accounts.choices import Capability
 from fakturo.accounts.models import Membership, Organization
 from fakturo.accounts.permissions import require
-from fakturo.audit.services import audit_record
+from fakturo.audit.models import AuditEvent
+from fakturo.audit.services import audit_event, audit_record
 from fakturo.catalog.models import Product, TaxRate
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
 from fakturo.core.locales import is_known_currency
 from fakturo.core.money import round_money
 from fakturo.crm.choices import ActivityKind
-from fakturo.crm.models import Client
+from fakturo.crm.models import Activity, Client
 from fakturo.crm.timeline import activity_record
 from fakturo.invoicing import totals
 from fakturo.invoicing.calculation import apply_totals, totals_input
@@ -162,20 +163,39 @@ def _rates_by_id(organization: Organization, ids: Iterable[UUID]) -> dict[UUID, 
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Catalog:
+    """The products and tax rates some inputs name, read in two queries."""
+
+    products: dict[UUID, Product]
+    rates: dict[UUID, TaxRate]
+
+
+def _catalog_for(organization: Organization, inputs: Iterable[DocumentInput]) -> _Catalog:
+    inputs = list(inputs)
+    product_ids = {line.product_id for data in inputs for line in data.lines if line.product_id}
+    rate_ids = {rate for data in inputs for line in data.lines for rate in line.tax_rate_ids or ()}
+    rate_ids |= {
+        a.tax_rate_id for data in inputs for a in (*data.allowances, *data.charges) if a.tax_rate_id
+    }
+    products = Product.objects.filter(organization=organization, pk__in=product_ids)
+    return _Catalog(
+        products={p.pk: p for p in products.select_related("default_tax_rate")},
+        rates=_rates_by_id(organization, rate_ids),
+    )
+
+
 def _build_lines(
-    document: Document, inputs: tuple[LineInput, ...], errors: dict[str, list[str]]
+    document: Document,
+    inputs: tuple[LineInput, ...],
+    errors: dict[str, list[str]],
+    catalog: _Catalog | None = None,
 ) -> tuple[list[DocumentLine], list[list[TaxRate]]]:
-    organization = document.organization
     if len(inputs) > MAX_LINES:
         errors["lines"] = [f"At most {MAX_LINES} lines."]
         return [], []
-    products = {
-        p.pk: p
-        for p in Product.objects.filter(
-            organization=organization, pk__in={i.product_id for i in inputs if i.product_id}
-        ).select_related("default_tax_rate")
-    }
-    rates = _rates_by_id(organization, (r for i in inputs for r in (i.tax_rate_ids or ())))
+    catalog = catalog or _catalog_for(document.organization, [DocumentInput(lines=inputs)])
+    products, rates = catalog.products, catalog.rates
     lines, line_rates = [], []
     for index, item in enumerate(inputs):
         field = f"lines.{index}"
@@ -260,10 +280,16 @@ def _build_adjustments(
     allowances: tuple[AdjustmentInput, ...],
     charges: tuple[AdjustmentInput, ...],
     errors: dict[str, list[str]],
+    catalog: _Catalog | None = None,
 ) -> list[DocumentAdjustment]:
-    rates = _rates_by_id(
-        document.organization, (a.tax_rate_id for a in (*allowances, *charges) if a.tax_rate_id)
-    )
+    if not allowances and not charges:
+        return []
+    rates = (
+        catalog
+        or _catalog_for(
+            document.organization, [DocumentInput(allowances=allowances, charges=charges)]
+        )
+    ).rates
     result = []
     for name, items, is_charge in (("allowances", allowances, False), ("charges", charges, True)):
         for index, item in enumerate(items):
@@ -417,28 +443,30 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed.for_fields(errors)
 
 
-@transaction.atomic
-def document_create(*, membership: Membership, kind: str, data: DocumentInput) -> Document:
-    """Save a new draft of `kind` with its lines, allowances and charges; totals computed."""
-    require(membership, Capability.EDIT_DOCUMENTS)
-    if kind not in K.values:
-        raise ValidationFailed.for_fields({"kind": [f"One of {', '.join(K.values)}."]})
+def _new_draft(
+    membership: Membership,
+    kind: str,
+    data: DocumentInput,
+    client: Client,
+    errors: dict[str, list[str]],
+    catalog: _Catalog | None = None,
+) -> tuple[Document, _Draft, list[Document], totals.Totals | None]:
+    """An unsaved draft of `kind` for `client` from `data`, its totals, and what's wrong."""
     organization = membership.organization
-    client = _client_for(organization, data.client_id)
+    terms_days = (
+        client.payment_terms_days
+        if client.payment_terms_days is not None
+        else organization.payment_terms_days
+    )
     document = Document(
         organization=organization,
         kind=kind,
         client=client,
         currency=data.currency or client.currency or organization.default_currency,
         language=data.language or client.language or organization.language,
-        payment_terms_days=(
-            client.payment_terms_days
-            if client.payment_terms_days is not None
-            else organization.payment_terms_days
-        ),
+        payment_terms_days=terms_days,
         created_by=membership.user,
     )
-    errors: dict[str, list[str]] = {}
     _apply_fields(
         document,
         replace(data, currency=document.currency, language=document.language),
@@ -446,17 +474,24 @@ def document_create(*, membership: Membership, kind: str, data: DocumentInput) -
         errors=errors,
     )
     if data.payment_terms_days is None:
-        document.payment_terms_days = (
-            client.payment_terms_days
-            if client.payment_terms_days is not None
-            else organization.payment_terms_days
-        )
-    lines, rates = _build_lines(document, data.lines, errors)
-    adjustments = _build_adjustments(document, data.allowances, data.charges, errors)
+        document.payment_terms_days = terms_days
+    lines, rates = _build_lines(document, data.lines, errors, catalog)
+    adjustments = _build_adjustments(document, data.allowances, data.charges, errors, catalog)
     deposits = _deposits_for(document, data.deposit_ids, errors)
     document.prepaid_amount = _prepaid(deposits)
     draft = _Draft(lines, rates, adjustments)
-    result = _calculate(document, draft, errors)
+    return document, draft, deposits, _calculate(document, draft, errors)
+
+
+@transaction.atomic
+def document_create(*, membership: Membership, kind: str, data: DocumentInput) -> Document:
+    """Save a new draft of `kind` with its lines, allowances and charges; totals computed."""
+    require(membership, Capability.EDIT_DOCUMENTS)
+    if kind not in K.values:
+        raise ValidationFailed.for_fields({"kind": [f"One of {', '.join(K.values)}."]})
+    client = _client_for(membership.organization, data.client_id)
+    errors: dict[str, list[str]] = {}
+    document, draft, deposits, result = _new_draft(membership, kind, data, client, errors)
     _raise(errors)
     assert result is not None
     _save_draft(document, draft, result, deposits)
@@ -612,14 +647,19 @@ def document_duplicate(
 # --- issuing --------------------------------------------------------------------------------
 
 
+def _locked_series(organization: Organization, kind: str) -> NumberSeries:
+    series_kind = SERIES_OF_KIND[kind]
+    series = series_for_update(organization).filter(kind=series_kind).first()
+    if series is None:
+        NumberSeries.objects.get_or_create(organization=organization, kind=series_kind)
+        series = series_for_update(organization).get(kind=series_kind)
+    return series
+
+
 def _draw_number(document: Document, manual_number: str) -> None:
     """Give the document the next number of its series (row lock on the series), or a manual
     one if unique. Called inside the issuing transaction: a rollback returns the number."""
-    series_kind = SERIES_OF_KIND[document.kind]
-    series = series_for_update(document.organization).filter(kind=series_kind).first()
-    if series is None:
-        series = NumberSeries.objects.create(organization=document.organization, kind=series_kind)
-        series = series_for_update(document.organization).get(pk=series.pk)
+    series = _locked_series(document.organization, document.kind)
     document.series = series
     taken = Document.objects.filter(organization=document.organization, series=series)
     assert document.issue_date is not None
@@ -631,6 +671,14 @@ def _draw_number(document: Document, manual_number: str) -> None:
             raise ValidationFailed.for_fields({"number": [f"{manual_number} is taken."]})
         document.number = manual_number
         return
+    _next_number(series, document)
+    series.save(update_fields=["next_number", "period"])
+
+
+def _next_number(series: NumberSeries, document: Document) -> None:
+    """Number `document` from the locked `series` (saved by the caller), restarting the count
+    in a new year for yearly series."""
+    assert document.issue_date is not None
     year = str(document.issue_date.year)
     if series.reset == NumberReset.YEARLY:
         if series.period and year < series.period:
@@ -645,16 +693,15 @@ def _draw_number(document: Document, manual_number: str) -> None:
         if series.period != year:
             series.period = year
             series.next_number = 1
-    number = format_number(
+    document.series = series
+    document.number = format_number(
         series.pattern,
         sequence=series.next_number,
         issue_date=document.issue_date,
         client_code=document.client.code,
     )
-    document.number = number
     document.sequence = series.next_number
     series.next_number += 1
-    series.save(update_fields=["next_number", "period"])
 
 
 def _due_date(document: Document) -> datetime.date | None:
@@ -744,40 +791,14 @@ def _issue(
     result = totals.calculate(
         totals_input(document, draft.lines, draft.line_rates, draft.adjustments)
     )
-    problems = mandatory_content_problems(
-        document,
-        seller=organization,
-        buyer=document.client,
-        lines=draft.lines,
-        line_rates=draft.line_rates,
-    )
-    if (
-        document.kind != K.QUOTE
-        and document.currency != organization.default_currency
-        and (document.exchange_rate is None or document.exchange_rate <= 0)
-    ):
-        problems.setdefault("exchange_rate", []).append("The exchange rate is missing.")
+    problems = _content_problems(document, draft)
     if problems:
         raise ValidationFailed.for_fields(problems)
     if invoice is not None:
         _check_credit_limits(document, invoice, draft.lines, result)
     _draw_number(document, number)
-    if document.kind != K.QUOTE:
-        document.due_date = _due_date(document)
-    apply_totals(document, result)
-    document.rounding_method = result.rounding_method
-    document.snapshot = document_snapshot(
-        document,
-        seller=organization,
-        buyer=document.client,
-        lines=draft.lines,
-        line_rates=draft.line_rates,
-        result=result,
-        deposits=deposits,
-    )
+    _freeze(document, draft, result, deposits)
     document.status = target
-    document.issued_at = timezone.now()
-    document.updated_at = document.issued_at
     try:
         with transaction.atomic():  # a savepoint, so the unique number can be checked by it
             document.save()
@@ -792,21 +813,65 @@ def _issue(
         "issued" if document.kind != K.QUOTE else "sent",
         {"number": [None, document.number], "total": [None, f"{document.total:f}"]},
     )
-    kind_to_activity = {
-        K.CREDIT_NOTE: ActivityKind.CREDIT_NOTE_ISSUED,
-        K.QUOTE: ActivityKind.QUOTE_SENT,
-    }
     activity_record(
         client=document.client,
-        kind=kind_to_activity.get(document.kind, ActivityKind.INVOICE_ISSUED),
-        summary=f"{document.get_kind_display()} {document.number} issued over "
-        f"{document.total:f} {document.currency}",
+        kind=ISSUE_ACTIVITY.get(document.kind, ActivityKind.INVOICE_ISSUED),
+        summary=_issued_summary(document),
         actor=membership.user if membership else None,
         document_id=document.pk,
     )
     if invoice is not None:
         _apply_credit(membership, invoice, document)
     return document
+
+
+def _content_problems(document: Document, draft: _Draft) -> dict[str, list[str]]:
+    organization = document.organization
+    problems = mandatory_content_problems(
+        document,
+        seller=organization,
+        buyer=document.client,
+        lines=draft.lines,
+        line_rates=draft.line_rates,
+    )
+    if (
+        document.kind != K.QUOTE
+        and document.currency != organization.default_currency
+        and (document.exchange_rate is None or document.exchange_rate <= 0)
+    ):
+        problems.setdefault("exchange_rate", []).append("The exchange rate is missing.")
+    return problems
+
+
+def _freeze(
+    document: Document, draft: _Draft, result: totals.Totals, deposits: list[Document]
+) -> None:
+    """Fix a numbered document's due date and totals, and store its as-issued snapshot."""
+    if document.kind != K.QUOTE:
+        document.due_date = _due_date(document)
+    apply_totals(document, result)
+    document.rounding_method = result.rounding_method
+    document.snapshot = document_snapshot(
+        document,
+        seller=document.organization,
+        buyer=document.client,
+        lines=draft.lines,
+        line_rates=draft.line_rates,
+        result=result,
+        deposits=deposits,
+    )
+    document.issued_at = timezone.now()
+    document.updated_at = document.issued_at
+
+
+def _issued_summary(document: Document) -> str:
+    return (
+        f"{document.get_kind_display()} {document.number} issued over "
+        f"{document.total:f} {document.currency}"
+    )
+
+
+ISSUE_ACTIVITY = {K.CREDIT_NOTE: ActivityKind.CREDIT_NOTE_ISSUED, K.QUOTE: ActivityKind.QUOTE_SENT}
 
 
 def _apply_credit(membership: Membership | None, invoice: Document, credit_note: Document) -> None:
@@ -1195,3 +1260,104 @@ def document_preview(*, membership: Membership, kind: str, data: DocumentInput) 
     _raise(errors)
     assert result is not None
     return result
+
+
+BATCH_KINDS = frozenset({K.INVOICE, K.DEPOSIT_INVOICE, K.PROFORMA})
+
+
+@transaction.atomic
+def documents_issue_batch(
+    *, membership: Membership, kind: str, inputs: list[DocumentInput]
+) -> list[Document]:
+    """Create and issue many documents at once (billing runs, imports): the checks of
+    document_create and document_issue, all or nothing, in a few bulk statements.
+
+    Errors name the document: "documents.3.lines.0.quantity". The series is locked once
+    and the documents get consecutive numbers in input order.
+    """
+    require(membership, Capability.EDIT_DOCUMENTS)
+    if kind not in BATCH_KINDS:
+        raise ValidationFailed.for_fields({"kind": [f"One of {', '.join(sorted(BATCH_KINDS))}."]})
+    organization = membership.organization
+    clients = {
+        client.pk: client
+        for client in Client.objects.filter(
+            organization=organization, pk__in={data.client_id for data in inputs}
+        )
+    }
+    catalog = _catalog_for(organization, inputs)
+    today = _today(organization)
+    errors: dict[str, list[str]] = {}
+    prepared = []
+    for index, data in enumerate(inputs):
+        prefix = f"documents.{index}."
+        client = clients.get(data.client_id) if data.client_id else None
+        if client is None or client.is_archived:
+            errors[prefix + "client_id"] = ["No such active client."]
+            continue
+        if data.deposit_ids:
+            errors[prefix + "deposit_ids"] = ["Deduct deposits one invoice at a time."]
+            continue
+        own: dict[str, list[str]] = {}
+        document, draft, _, result = _new_draft(
+            membership,
+            kind,
+            replace(data, issue_date=data.issue_date or today),
+            client,
+            own,
+            catalog,
+        )
+        if not own:
+            own = _content_problems(document, draft)
+        errors.update({prefix + field: messages for field, messages in own.items()})
+        prepared.append((document, draft, result))
+    _raise(errors)
+
+    series = _locked_series(organization, kind)
+    documents, lines, taxes, adjustments, events, activities = [], [], [], [], [], []
+    through = DocumentLine.tax_rates.through
+    for document, draft, result in prepared:
+        assert result is not None
+        _next_number(series, document)
+        _freeze(document, draft, result, [])
+        for line, line_totals, rates in zip(
+            draft.lines, result.lines, draft.line_rates, strict=True
+        ):
+            line.net_amount = line_totals.net_amount
+            taxes.extend(through(documentline_id=line.pk, taxrate_id=rate.pk) for rate in rates)
+        documents.append(document)
+        lines.extend(draft.lines)
+        adjustments.extend(draft.adjustments)
+        events.append(
+            audit_event(
+                organization=organization,
+                actor=membership.user,
+                action=f"{kind}.issued",
+                target=document,
+                changes={"number": [None, document.number], "total": [None, f"{document.total:f}"]},
+            )
+        )
+        activities.append(
+            Activity(
+                organization=organization,
+                client=document.client,
+                kind=ISSUE_ACTIVITY.get(document.kind, ActivityKind.INVOICE_ISSUED),
+                summary=_issued_summary(document),
+                document_id=document.pk,
+                actor=membership.user,
+            )
+        )
+    series.save(update_fields=["next_number", "period"])
+    # Written as drafts with their lines, then issued in one statement: the database refuses
+    # lines added to an issued document.
+    Document.objects.bulk_create(documents)
+    DocumentLine.objects.bulk_create(lines)
+    through.objects.bulk_create(taxes)
+    DocumentAdjustment.objects.bulk_create(adjustments)
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(status=S.ISSUED)
+    AuditEvent.objects.bulk_create(events)
+    Activity.objects.bulk_create(activities)
+    for document in documents:
+        document.status = S.ISSUED
+        document._loaded_status = S.ISSUED  # type: ignore[attr-defined]
+    return documents
