@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from fakturo.jobs.models import JobState
 
@@ -60,6 +61,12 @@ class JobOutcome:
     summary: str
     error: str = ""
 
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "failed"
+        return "ran" if self.ran else "not due"
+
 
 def run_job(name: str, *, now: datetime) -> JobOutcome:
     """Run one job now, whether due or not, and record its outcome."""
@@ -69,10 +76,9 @@ def run_job(name: str, *, now: datetime) -> JobOutcome:
             summary = job.function(now)
     except Exception as error:
         logger.exception("job failed", extra={"job": name})
-        JobState.objects.update_or_create(
-            name=name, defaults={"last_error": f"{type(error).__name__}: {error}"}
-        )
-        return JobOutcome(name=name, ran=True, summary="failed", error=str(error))
+        message = f"{type(error).__name__}: {error}"
+        JobState.objects.update_or_create(name=name, defaults={"last_error": message})
+        return JobOutcome(name=name, ran=True, summary="failed", error=message)
     state, _ = JobState.objects.get_or_create(name=name)
     state.last_run_at = now
     state.last_result = summary
@@ -97,3 +103,17 @@ def run_due(now: datetime) -> list[JobOutcome]:
         else:
             outcomes.append(JobOutcome(name=job.name, ran=False, summary="not due"))
     return outcomes
+
+
+def parse_at(value: str) -> datetime:
+    """The moment an ISO 8601 string names; without an offset it is read in TIME_ZONE.
+
+    Runners take moments as strings (CLI options, Celery arguments), never objects.
+    """
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date-time such as 2026-01-31T09:00:00+00:00."
+        ) from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
