@@ -14,8 +14,8 @@ def _django(args: list[str], data_dir: Path, **env: str) -> subprocess.Completed
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-                       "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(FAKTURO_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="fakturo.settings")
     environment.update(env)
