@@ -27,6 +27,13 @@ class TaxRate(models.Model):
 
     class Meta:
         ordering = ("-is_default", "category", "-percentage", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organization",),
+                condition=models.Q(is_default=True),
+                name="tax_rate_one_default",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.percentage.normalize():f} %"
