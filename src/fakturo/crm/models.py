@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
 
+from fakturo.crm.checks import client_warnings
 from fakturo.crm.choices import ActivityKind, ClientKind, TaxTreatment
 
 
@@ -70,6 +71,14 @@ class Client(models.Model):
     @property
     def primary_email(self) -> str:
         return self.emails[0] if self.emails else ""
+
+    @property
+    def warnings(self) -> list[str]:
+        return client_warnings(
+            vat_id=self.vat_id,
+            billing_country=self.billing_country,
+            tax_treatment=self.tax_treatment,
+        )
 
 
 class Contact(models.Model):
