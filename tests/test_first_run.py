@@ -94,3 +94,13 @@ def test_first_run_from_an_empty_data_folder(tmp_path: Path) -> None:
     assert again.stdout.startswith("Organizations exist already: no demo loaded.\n")
     assert f"Password: {password.group(1)}\n" in again.stdout
     assert query(database, "SELECT count(*) FROM accounts_organization") == [(2,)]
+    clients, documents, credit_notes, currencies = query(
+        database,
+        "SELECT (SELECT count(*) FROM crm_client), (SELECT count(*) FROM invoicing_document),"
+        " (SELECT count(*) FROM invoicing_document WHERE kind = 'credit_note'),"
+        " (SELECT count(DISTINCT currency) FROM invoicing_document)",
+    )[0]
+    assert clients == 25
+    assert 150 <= documents <= 300
+    assert credit_notes > 0
+    assert currencies >= 3

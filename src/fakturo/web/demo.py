@@ -1,4 +1,5 @@
-"""The demo: a realistic organization with a team, a second organization and an API token.
+"""The demo: a realistic organization with a team, clients, products and 18 months of
+documents, a second organization and an API token.
 
 Loaded by `fakturo demo`, through the same services as real data. The owner's password is
 random on every installation and kept only in the data folder's login file (mode 0600).
@@ -11,16 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from fakturo.accounts.choices import Role
 from fakturo.accounts.models import Membership, Organization, User
 from fakturo.accounts.services import api_token_create, organization_setup, organization_update
 from fakturo.audit.services import audit_record
 from fakturo.core.errors import Conflict
+from fakturo.web.demo_sales import SALES_STEPS, sales_load
 
 DEMO_EMAIL = "demo@fakturo.test"
 LOGIN_FILE_NAME = "demo-login.txt"
-STEPS = 5
+STEPS = 5 + SALES_STEPS
 
 TEAM = (
     ("jonas.weber@lumen-studio.test", "Jonas Weber", Role.ADMIN),
@@ -88,6 +91,8 @@ def demo_load(
         },
     )
     on_step("Lumen Design Studio GmbH")
+    owner.organization.refresh_from_db()
+    sales_load(owner, today=timezone.localdate(), on_step=on_step)
 
     for email, full_name, role in TEAM:
         _member_add(
