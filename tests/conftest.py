@@ -1,11 +1,13 @@
 """Shared fixtures: organizations with a member of each role, and API clients for them."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from fakturo.accounts.choices import Role
 from fakturo.accounts.models import Membership, User
@@ -111,3 +113,48 @@ def api_for() -> Callable[..., ApiClient]:
 @pytest.fixture
 def api(owner: Membership, api_for: Callable[..., ApiClient]) -> ApiClient:
     return api_for(owner)
+
+
+CHROMIUM = "/usr/bin/chromium"  # the system browser; tests never download one
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test module."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs the system Chromium (Debian package chromium)")
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an event loop in this thread while the module runs; the
+        # tests' own ORM calls are still plain synchronous ones.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Page, base_url: str, email: str = "owner@acme.test") -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)

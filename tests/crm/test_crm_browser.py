@@ -1,45 +1,19 @@
 """The client list in the system Chromium: htmx live search keeps the chosen sort."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from fakturo.crm.services import client_archive
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are fine.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_live_search_sorting_and_the_archived_toggle(page, live_server, owner, make_client):
     for name in ["Blue Harbour Ltd", "Blue Sky GmbH", "Acme Corp"]:
         make_client(name)
     client_archive(membership=owner, client_id=make_client("Old Harbour AG").pk)
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("Email").fill("owner@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url)
     page.goto(f"{live_server.url}/clients/")
     rows = page.locator("#client-results tbody tr td:first-child a")
 
