@@ -277,3 +277,17 @@ def test_gross_priced_and_multi_tax_lines(owner_api, client, rates):
     assert withholding["totals"]["withholding_total"] == "150.00"
     assert withholding["totals"]["balance_due"] == "1040.00"
     assert withholding["withholdings"][0]["name"] == "IRPF 15 %"
+
+
+def test_creating_and_reading_stay_within_a_query_budget(
+    owner_api, client, rates, django_assert_max_num_queries
+):
+    body = _body(client, rates)
+    body["lines"] = body["lines"] * 5  # 10 lines
+
+    with django_assert_max_num_queries(17):
+        created = owner_api.post("/invoices", body)
+    with django_assert_max_num_queries(10):
+        owner_api.get(f"/invoices/{created.json()['id']}")
+    with django_assert_max_num_queries(8):
+        owner_api.get("/invoices?limit=50")

@@ -295,6 +295,7 @@ def _get(request: HttpRequest, collection: str, document_id: UUID) -> Document:
     )
     if document is None:
         raise NotFound(f"No such document in {COLLECTIONS[collection][0]}.")
+    document.organization = membership.organization
     return document
 
 

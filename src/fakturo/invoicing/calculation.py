@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from fakturo.catalog.models import TaxRate
 from fakturo.invoicing import totals
 from fakturo.invoicing.models import Document, DocumentAdjustment, DocumentLine
@@ -52,13 +54,29 @@ def totals_input(
     )
 
 
-def stored_totals(document: Document) -> totals.Totals:
-    """Totals of a document as stored now (lines, rates and adjustments from the database)."""
-    lines = list(document.lines.prefetch_related("tax_rates").order_by("position"))
-    adjustments = list(document.adjustments.select_related("tax_rate"))
+# What reading a document's content needs, for prefetch_related().
+DOCUMENT_PARTS = (
+    "lines__tax_rates",
+    Prefetch("adjustments", queryset=DocumentAdjustment.objects.select_related("tax_rate")),
+)
+
+
+def stored_parts(
+    document: Document,
+) -> tuple[list[DocumentLine], list[list[TaxRate]], list[DocumentAdjustment]]:
+    """The document's lines, each line's rates, and its adjustments, as stored; read once
+    per document (prefetched), so totals, checks and output share one read."""
+    prefetch_related_objects([document], *DOCUMENT_PARTS)
+    lines = list(document.lines.all())
     rates = [
         sorted(line.tax_rates.all(), key=lambda rate: (rate.kind, rate.name)) for line in lines
     ]
+    return lines, rates, list(document.adjustments.all())
+
+
+def stored_totals(document: Document) -> totals.Totals:
+    """Totals of a document as stored now."""
+    lines, rates, adjustments = stored_parts(document)
     return totals.calculate(totals_input(document, lines, rates, adjustments))
 
 

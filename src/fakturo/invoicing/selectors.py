@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 from uuid import UUID
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from fakturo.invoicing import totals
-from fakturo.invoicing.calculation import stored_totals
+from fakturo.invoicing.calculation import DOCUMENT_PARTS, stored_totals
 from fakturo.invoicing.choices import DocumentKind, DocumentStatus
-from fakturo.invoicing.models import Document, DocumentLine
+from fakturo.invoicing.models import Document
 
 OPEN_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.SENT, DocumentStatus.PARTIALLY_PAID)
 INVOICE_KINDS = (DocumentKind.INVOICE, DocumentKind.DEPOSIT_INVOICE, DocumentKind.PROFORMA)
@@ -98,11 +98,7 @@ def document_detail(
     return (
         document_list(organization=organization, kinds=kinds, filters={}, today=today)
         .filter(pk=document_id)
-        .prefetch_related(
-            Prefetch("lines", queryset=DocumentLine.objects.prefetch_related("tax_rates")),
-            "adjustments__tax_rate",
-            "deposits",
-        )
+        .prefetch_related(*DOCUMENT_PARTS, "deposits")
         .first()
     )
 

@@ -28,7 +28,7 @@ from fakturo.crm.choices import ActivityKind
 from fakturo.crm.models import Activity, Client
 from fakturo.crm.timeline import activity_record
 from fakturo.invoicing import totals
-from fakturo.invoicing.calculation import apply_totals, totals_input
+from fakturo.invoicing.calculation import apply_totals, stored_parts, totals_input
 from fakturo.invoicing.choices import (
     SERIES_OF_KIND,
     DocumentKind,
@@ -418,6 +418,7 @@ def _save_draft(
     document.updated_at = timezone.now()
     creating = document._state.adding
     document.save()
+    getattr(document, "_prefetched_objects_cache", {}).clear()  # the lines are new now
     if not creating:
         document.lines.all().delete()
         document.adjustments.all().delete()
@@ -453,6 +454,7 @@ def _new_draft(
 ) -> tuple[Document, _Draft, list[Document], totals.Totals | None]:
     """An unsaved draft of `kind` for `client` from `data`, its totals, and what's wrong."""
     organization = membership.organization
+    catalog = catalog or _catalog_for(organization, [data])
     terms_days = (
         client.payment_terms_days
         if client.payment_terms_days is not None
@@ -500,14 +502,8 @@ def document_create(*, membership: Membership, kind: str, data: DocumentInput) -
 
 
 def _current_draft(document: Document) -> _Draft:
-    lines = list(document.lines.prefetch_related("tax_rates").select_related("product"))
-    for line in lines:
-        line._state.adding = True  # rewritten as new rows on save
-    return _Draft(
-        lines=lines,
-        line_rates=[sorted(line.tax_rates.all(), key=lambda r: (r.kind, r.name)) for line in lines],
-        adjustments=list(document.adjustments.select_related("tax_rate")),
-    )
+    lines, rates, adjustments = stored_parts(document)
+    return _Draft(lines=lines, line_rates=rates, adjustments=adjustments)
 
 
 @transaction.atomic
