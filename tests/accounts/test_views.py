@@ -11,7 +11,7 @@ from django.urls import reverse
 from fakturo.accounts.choices import Role
 from fakturo.accounts.middleware import SESSION_KEY
 from fakturo.accounts.models import ApiToken, Invitation, LoginFailure, Membership, User
-from fakturo.accounts.services import api_token_create, invitation_create
+from fakturo.accounts.services import ORGANIZATION_FIELDS, api_token_create, invitation_create
 from fakturo.audit.models import AuditEvent
 from tests.conftest import PASSWORD
 
@@ -170,31 +170,7 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(owner: Member
 
 def organization_data(membership: Membership, **changes: object) -> dict[str, object]:
     organization = membership.organization
-    data = {
-        field: getattr(organization, field)
-        for field in (
-            "legal_name",
-            "trade_name",
-            "address_line1",
-            "address_line2",
-            "postal_code",
-            "city",
-            "region",
-            "country",
-            "vat_id",
-            "tax_number",
-            "iban",
-            "bic",
-            "email",
-            "phone",
-            "website",
-            "default_currency",
-            "language",
-            "timezone",
-            "payment_terms_days",
-            "fiscal_year_start_month",
-        )
-    }
+    data = {field: getattr(organization, field) for field in ORGANIZATION_FIELDS}
     data.update(changes)
     return data
 

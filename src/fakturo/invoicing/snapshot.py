@@ -4,8 +4,10 @@ editing the organization or the client later never changes an issued document.""
 from typing import Any
 
 from fakturo.accounts.models import Organization
+from fakturo.accounts.services import ORGANIZATION_FIELDS
 from fakturo.catalog.models import TaxRate
 from fakturo.crm.models import Client
+from fakturo.crm.services import CLIENT_FIELDS
 from fakturo.invoicing import totals as totals_module
 from fakturo.invoicing.calculation import tax_of
 from fakturo.invoicing.models import Document, DocumentLine
@@ -51,52 +53,33 @@ def _adjustment(item: totals_module.AdjustmentTotals) -> dict[str, Any]:
     }
 
 
+# What a document states about its parties; settings and internal notes stay out.
+SELLER_FIELDS = tuple(
+    field
+    for field in ORGANIZATION_FIELDS
+    if field
+    not in {
+        "default_currency",
+        "language",
+        "timezone",
+        "payment_terms_days",
+        "fiscal_year_start_month",
+    }
+)
+BUYER_FIELDS = tuple(
+    field
+    for field in CLIENT_FIELDS
+    if field
+    not in {"currency", "language", "payment_terms_days", "preferred_template", "tags", "notes"}
+)
+
+
 def seller_snapshot(organization: Organization) -> dict[str, Any]:
-    fields = (
-        "legal_name",
-        "trade_name",
-        "address_line1",
-        "address_line2",
-        "postal_code",
-        "city",
-        "region",
-        "country",
-        "vat_id",
-        "tax_number",
-        "iban",
-        "bic",
-        "email",
-        "phone",
-        "website",
-    )
-    return {field: getattr(organization, field) for field in fields}
+    return {field: getattr(organization, field) for field in SELLER_FIELDS}
 
 
 def buyer_snapshot(client: Client) -> dict[str, Any]:
-    fields = (
-        "kind",
-        "code",
-        "legal_name",
-        "display_name",
-        "emails",
-        "phone",
-        "billing_line1",
-        "billing_line2",
-        "billing_postal_code",
-        "billing_city",
-        "billing_region",
-        "billing_country",
-        "shipping_line1",
-        "shipping_line2",
-        "shipping_postal_code",
-        "shipping_city",
-        "shipping_region",
-        "shipping_country",
-        "vat_id",
-        "tax_treatment",
-        "tax_exemption_reason",
-    )
-    return {"id": str(client.pk), **{field: getattr(client, field) for field in fields}}
+    return {"id": str(client.pk), **{field: getattr(client, field) for field in BUYER_FIELDS}}
 
 
 def document_snapshot(
