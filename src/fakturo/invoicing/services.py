@@ -61,6 +61,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "convert": (frozenset({K.QUOTE}), frozenset({S.SENT, S.ACCEPTED}), S.CONVERTED),
 }
 MAX_LINES = 1000
+QUOTE_VALID_DAYS = 30
 MAX_QUANTITY = Decimal("1000000000")
 MAX_PRICE = Decimal("1000000000000")
 SCALAR_FIELDS = (
@@ -1100,7 +1101,8 @@ def quote_send(*, membership: Membership, document_id: UUID) -> Document:
     target = require_transition(quote, "send_quote")
     if quote.is_draft:
         if quote.valid_until is None:
-            quote.valid_until = _today(quote.organization) + datetime.timedelta(days=30)
+            issued_on = quote.issue_date or _today(quote.organization)
+            quote.valid_until = issued_on + datetime.timedelta(days=QUOTE_VALID_DAYS)
         quote = _issue(membership, quote, target=target)
     quote.sent_at = timezone.now()
     quote.save(update_fields=["sent_at"])
