@@ -64,7 +64,7 @@ def test_the_product_list_shows_the_products(
 
     assert response.status_code == 200
     assert "Consulting" in response.text
-    assert "95.50 EUR" in response.text
+    assert "€95.50" in response.text
     assert "<html" in response.text
 
 

@@ -450,7 +450,7 @@ def _initial_client(membership: Membership, client_id: str | None) -> Client | N
     ).first()
 
 
-def _save(request: HttpRequest, editor: DocumentEditor, membership: Membership) -> Document | None:
+def _save(editor: DocumentEditor, membership: Membership) -> Document | None:
     if not editor.is_valid():
         return None
     data = editor.to_input()
@@ -476,7 +476,7 @@ def document_create(request: HttpRequest, collection: str) -> HttpResponse:
     organization = membership.organization
     if request.method == "POST":
         editor = DocumentEditor(request.POST, organization=organization, kind=spec.new_kind)
-        document = _save(request, editor, membership)
+        document = _save(editor, membership)
         if document is not None:
             messages.success(request, f"Draft {document.get_kind_display().lower()} saved.")
             return redirect("invoicing:document_detail", document.pk)
@@ -505,7 +505,7 @@ def document_edit(request: HttpRequest, document_id: UUID) -> HttpResponse:
         editor = DocumentEditor(
             request.POST, organization=organization, kind=document.kind, document=document
         )
-        saved = _save(request, editor, membership)
+        saved = _save(editor, membership)
         if saved is not None:
             messages.success(request, "Draft saved.")
             return redirect("invoicing:document_detail", saved.pk)
@@ -803,7 +803,7 @@ def invoice_void(request: HttpRequest, document_id: UUID) -> HttpResponse:
     return _back(credit_note)
 
 
-def _credit_lines(post: QueryDict) -> list[services.CreditLine] | None:
+def _credit_lines(post: QueryDict) -> list[services.CreditLine]:
     chosen = []
     for value in post.getlist("line"):
         try:
@@ -822,7 +822,7 @@ def credit_note_create(request: HttpRequest, document_id: UUID) -> HttpResponse:
     _require_edit(membership)
     invoice = _document(membership, document_id)
     reason = request.POST.get("reason", "").strip()[:500]
-    lines = None
+    lines: list[services.CreditLine] | None = None
     amount = None
     tax_rate_id = None
     if request.POST.get("mode") == "amount":
