@@ -24,7 +24,10 @@ class CurrentOrganizationMiddleware:
             if chosen:
                 membership = membership_for(user=user, organization_id=chosen)
             if membership is None:
-                membership = memberships_of(user).select_related("user").first()
+                # The organization the user joined first: for most people, their own.
+                membership = (
+                    memberships_of(user).select_related("user").order_by("created_at").first()
+                )
                 if membership is not None:
                     request.session[SESSION_KEY] = str(membership.organization_id)
             if membership is not None:
