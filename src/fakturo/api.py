@@ -17,6 +17,7 @@ from fakturo.core.errors import ServiceError
 from fakturo.core.problems import problem_response
 from fakturo.crm.api import router as crm_router
 from fakturo.invoicing.api import router as invoicing_router
+from fakturo.invoicing.series_api import router as number_series_router
 
 
 class EmptyBodyParser(Parser):
@@ -44,6 +45,7 @@ api.add_router("/", audit_router)
 api.add_router("/", crm_router)
 api.add_router("/", catalog_router)
 api.add_router("/", invoicing_router)
+api.add_router("/", number_series_router)
 
 
 def _field_name(location: Any) -> str:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("clients/", include("fakturo.crm.urls")),
     path("catalog/", include("fakturo.catalog.urls")),
     path("documents/", include("fakturo.invoicing.urls")),
+    path("", include("fakturo.invoicing.series_urls")),
     path("", include("fakturo.web.urls")),
 ]

@@ -678,3 +678,176 @@ def test_another_organizations_document_is_not_found(
     issue = stranger.post(reverse("invoicing:document_issue", args=[invoice.pk]))
     assert issue.status_code == 404
     assert stranger.get(reverse("invoicing:invoice_list")).context["page"].paginator.count == 0
+
+
+# --- deposit invoices a final invoice deducts --------------------------------------------------
+
+
+@pytest.fixture
+def issued_deposit(seller: Membership, make_invoice: Callable[..., Any]) -> Callable[..., Any]:
+    """An issued deposit invoice: 300.00 net at 19 % makes 357.00 unless told otherwise."""
+
+    def make(price: str = "300.00", **fields: Any) -> Document:
+        deposit = make_invoice(kind="deposit_invoice", lines=[("Deposit", "1", price)], **fields)
+        return document_issue(membership=seller, document_id=deposit.pk)
+
+    return make
+
+
+def test_the_invoice_editor_lists_only_the_clients_deposits_left_to_deduct(
+    web: WebClient,
+    seller: Membership,
+    client: Client,
+    make_invoice: Callable[..., Any],
+    issued_deposit: Callable[..., Any],
+) -> None:
+    other = Client.objects.create(
+        organization=seller.organization,
+        legal_name="Other GmbH",
+        billing_line1="2 Quay",
+        billing_city="Bremen",
+        billing_country="DE",
+    )
+    open_deposit = issued_deposit()
+    taken = issued_deposit()
+    make_invoice(deposit_ids=(taken.pk,))  # a draft deducting it keeps it for itself
+    in_dollars = issued_deposit(currency="USD", exchange_rate=Decimal("0.9"))
+    others = [
+        make_invoice(kind="deposit_invoice"),  # a draft
+        issued_deposit(client_id=other.pk),
+        taken,
+        in_dollars,
+    ]
+
+    page = html(web.get(reverse("invoicing:invoice_create"), {"client": str(client.pk)}))
+
+    assert "Deduct deposit invoices" in page
+    assert f'name="deposit_ids" value="{open_deposit.pk}">' in page
+    assert f"{open_deposit.number} · " in page and "€357.00</label>" in page
+    assert not any(f'value="{deposit.pk}"' in page for deposit in others)
+
+    response = web.get(
+        reverse("invoicing:invoice_create"),
+        {"kind": "invoice", "client_id": str(client.pk), "currency": "USD"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="deposit-choices",
+    )
+    partial = html(response)
+    assert "<html" not in partial
+    assert f'value="{in_dollars.pk}"' in partial and f'value="{open_deposit.pk}"' not in partial
+    assert "recalculate" in response.headers["HX-Trigger-After-Settle"]
+    as_deposit = web.get(
+        reverse("invoicing:invoice_create"),
+        {"kind": "deposit_invoice", "client_id": str(client.pk), "currency": "EUR"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="deposit-choices",
+    )
+    assert "Deduct deposit invoices" not in html(as_deposit)
+    assert "Deduct deposit invoices" not in html(web.get(reverse("invoicing:quote_create")))
+
+
+def test_saving_an_invoice_with_a_deposit_deducts_it_from_the_balance(
+    web: WebClient, client: Client, rates: dict[str, TaxRate], issued_deposit: Callable[..., Any]
+) -> None:
+    deposit = issued_deposit()
+
+    response = web.post(
+        reverse("invoicing:invoice_create"),
+        editor_data(client, rates, deposit_ids=[str(deposit.pk)]),
+    )
+
+    invoice = Document.objects.get(kind=DocumentKind.INVOICE)
+    assert response.status_code == 302
+    assert list(invoice.deposits.all()) == [deposit]
+    assert invoice.prepaid_amount == Decimal("357.00")
+    assert invoice.balance_due == Decimal("1151.90") - Decimal("357.00")
+    url = reverse("invoicing:document_edit", args=[invoice.pk])
+    assert f'name="deposit_ids" value="{deposit.pk}" checked' in html(web.get(url))
+
+    data = editor_data(client, rates, document=str(invoice.pk))  # every box unchecked
+    assert web.post(url, data).status_code == 302
+
+    invoice.refresh_from_db()
+    assert not invoice.deposits.exists()
+    assert (invoice.prepaid_amount, invoice.balance_due) == (Decimal(0), Decimal("1151.90"))
+
+
+def test_the_preview_shows_the_deposits_deducted_and_the_balance_after_them(
+    web: WebClient, client: Client, rates: dict[str, TaxRate], issued_deposit: Callable[..., Any]
+) -> None:
+    deposit = issued_deposit()
+    data = editor_data(client, rates, deposit_ids=[str(deposit.pk)])
+
+    response = web.post(reverse("invoicing:document_preview"), data, HTTP_HX_REQUEST="true")
+
+    page = html(response)
+    assert "HX-Retarget" not in response.headers
+    assert '<dd data-total="total">€1,151.90</dd>' in page
+    assert "<dt>Deposits deducted</dt><dd>−€357.00</dd>" in page
+    assert "<dt>Paid</dt>" not in page
+    assert '<dd data-total="balance">€794.90</dd>' in page
+
+
+def test_a_deposit_another_invoice_deducts_is_refused_inline(
+    web: WebClient,
+    client: Client,
+    rates: dict[str, TaxRate],
+    make_invoice: Callable[..., Any],
+    issued_deposit: Callable[..., Any],
+) -> None:
+    deposit = issued_deposit()
+    make_invoice(deposit_ids=(deposit.pk,))
+    data = editor_data(client, rates, deposit_ids=[str(deposit.pk)])
+
+    response = web.post(reverse("invoicing:invoice_create"), data)
+    preview = web.post(reverse("invoicing:document_preview"), data, HTTP_HX_REQUEST="true")
+
+    message = f"{deposit.number} is deducted already."
+    assert response.status_code == 422
+    assert Document.objects.filter(kind=DocumentKind.INVOICE).count() == 1
+    assert response.context["editor"].header.errors["deposit_ids"] == [message]
+    page = html(response)
+    assert f'<a href="#id_deposit_ids">Deduct deposit invoices</a>: {message}' in page
+    assert f'<p class="field-error" id="id_deposit_ids_error">{message}</p>' in page
+    assert f"&quot;id_deposit_ids&quot;: &quot;{message}&quot;" in html(preview)
+
+
+def test_the_document_page_and_print_view_list_the_deposits_deducted(
+    web: WebClient,
+    seller: Membership,
+    make_invoice: Callable[..., Any],
+    issued_deposit: Callable[..., Any],
+) -> None:
+    deposit = issued_deposit()
+    invoice = make_invoice(deposit_ids=(deposit.pk,))
+    detail = reverse("invoicing:document_detail", args=[invoice.pk])
+    row = (
+        f"<tr><td>{deposit.number}</td><td>{deposit.issue_date:%-d %b %Y}</td>"
+        '<td class="numeric">€300.00</td><td class="numeric">€57.00</td>'
+        '<td class="numeric">€357.00</td></tr>'
+    )
+    assert row in html(web.get(detail))  # a draft: its live deposits
+
+    document_issue(membership=seller, document_id=invoice.pk)
+
+    for page in (html(web.get(detail)), html(web.get(f"{detail}/print"))):
+        assert "Deposit invoices deducted" in page
+        assert row in page  # issued: from the snapshot
+        assert "<dt>Deposits deducted</dt><dd>−€357.00</dd>" in page
+        assert '<dd data-total="balance">€797.30</dd>' in page
+
+
+def test_the_preview_of_a_draft_keeps_the_deposits_it_deducts(
+    web: WebClient,
+    client: Client,
+    rates: dict[str, TaxRate],
+    make_invoice: Callable[..., Any],
+    issued_deposit: Callable[..., Any],
+) -> None:
+    deposit = issued_deposit()
+    invoice = make_invoice(deposit_ids=(deposit.pk,))
+    data = editor_data(client, rates, document=str(invoice.pk), deposit_ids=[str(deposit.pk)])
+
+    response = web.post(reverse("invoicing:document_preview"), data, HTTP_HX_REQUEST="true")
+
+    assert '<dd data-total="balance">€794.90</dd>' in html(response)

@@ -68,6 +68,19 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class UUIDsField(forms.Field):
+    """The ids of checked boxes, as UUIDs; which of them may be chosen is the service's call."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> tuple[UUID, ...]:
+        try:
+            ids = [UUID(str(item)) for item in value or ()]
+        except ValueError:
+            raise forms.ValidationError("Choose from the list.") from None
+        return tuple(dict.fromkeys(ids))
+
+
 # --- lists ----------------------------------------------------------------------------------
 
 LIST_STATUSES: dict[str, list[tuple[str, str]]] = {
@@ -263,6 +276,7 @@ class DocumentForm(DescribedForm):
         help_text="Only your team sees these.",
     )
     tags = forms.CharField(required=False, max_length=1000, help_text="Separated by commas.")
+    deposit_ids = UUIDsField(label="Deduct deposit invoices", required=False)
 
     def __init__(
         self,
@@ -283,6 +297,8 @@ class DocumentForm(DescribedForm):
             self.fields["kind"].widget = forms.HiddenInput()
         if kind != K.QUOTE:
             del self.fields["valid_until"]
+        if kind != K.INVOICE:
+            del self.fields["deposit_ids"]
 
     def clean_tags(self) -> tuple[str, ...]:
         return tuple(tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip())
@@ -435,13 +451,15 @@ def plain(value: Decimal | None, places: int = 0) -> str | None:
 
 
 def _header_initial(document: Document) -> dict[str, Any]:
-    names = [name for name in DocumentForm.base_fields if name not in ("kind", "client_id")]
+    skipped = ("kind", "client_id", "deposit_ids")
+    names = [name for name in DocumentForm.base_fields if name not in skipped]
     initial = {name: getattr(document, name) for name in names}
     initial["tags"] = ", ".join(document.tags)
     initial["exchange_rate"] = plain(document.exchange_rate)
     initial["early_payment_discount_percent"] = plain(document.early_payment_discount_percent)
     initial["client_id"] = document.client_id
     initial["kind"] = document.kind
+    initial["deposit_ids"] = [str(deposit.pk) for deposit in document.deposits.all()]
     return initial
 
 
@@ -604,6 +622,10 @@ class DocumentEditor:
         provided |= {"prices_include_tax", "tags", "lines", "allowances", "charges"}
         if data.get("payment_terms_days") is None:
             provided.discard("payment_terms_days")
+        deposit_ids: tuple[UUID, ...] = ()
+        if "deposit_ids" in self.header.fields and self.kind == K.INVOICE:
+            deposit_ids = data["deposit_ids"]
+            provided.add("deposit_ids")
         return DocumentInput(
             client_id=data["client_id"].pk,
             currency=data["currency"],
@@ -611,6 +633,7 @@ class DocumentEditor:
             payment_terms_type=terms,
             prices_include_tax=data["prices_include_tax"],
             tags=data["tags"],
+            deposit_ids=deposit_ids,
             provided=frozenset(provided),
             **fields,
             **parsed,

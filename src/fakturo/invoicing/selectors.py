@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 from uuid import UUID
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from fakturo.invoicing import totals
 from fakturo.invoicing.calculation import DOCUMENT_PARTS, stored_totals
@@ -106,3 +106,23 @@ def document_detail(
 def document_totals(document: Document) -> totals.Totals:
     """Live totals of a draft (with the tax breakdown); issued documents read their snapshot."""
     return stored_totals(document)
+
+
+def deducible_deposits(
+    *, organization: Any, client_id: UUID, currency: str, document: Document | None = None
+) -> QuerySet[Document]:
+    """The client's issued deposit invoices in `currency` that a final invoice may deduct: those
+    no other non-void invoice deducts yet, and those `document` (a draft) deducts already."""
+    taken = Document.objects.filter(deposits=OuterRef("pk")).exclude(status=DocumentStatus.VOID)
+    if document is not None:
+        taken = taken.exclude(pk=document.pk)
+    wanted = ~Exists(taken) & ~Q(status__in=(DocumentStatus.DRAFT, DocumentStatus.VOID))
+    if document is not None:
+        wanted |= Q(pk__in=document.deposits.values("pk"))
+    return Document.objects.filter(
+        wanted,
+        organization=organization,
+        kind=DocumentKind.DEPOSIT_INVOICE,
+        client_id=client_id,
+        currency=currency,
+    ).order_by("issue_date", "number")

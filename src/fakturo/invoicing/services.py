@@ -452,8 +452,10 @@ def _new_draft(
     client: Client,
     errors: dict[str, list[str]],
     catalog: _Catalog | None = None,
+    document_id: UUID | None = None,
 ) -> tuple[Document, _Draft, list[Document], totals.Totals | None]:
-    """An unsaved draft of `kind` for `client` from `data`, its totals, and what's wrong."""
+    """An unsaved draft of `kind` for `client` from `data`, its totals, and what's wrong;
+    `document_id` is the draft it would replace (a preview of an edit)."""
     organization = membership.organization
     catalog = catalog or _catalog_for(organization, [data])
     terms_days = (
@@ -470,6 +472,8 @@ def _new_draft(
         payment_terms_days=terms_days,
         created_by=membership.user,
     )
+    if document_id is not None:
+        document.id = document_id
     _apply_fields(
         document,
         replace(data, currency=document.currency, language=document.language),
@@ -1230,31 +1234,26 @@ def issue_problems(document: Document) -> dict[str, list[str]]:
     return problems
 
 
-def document_preview(*, membership: Membership, kind: str, data: DocumentInput) -> totals.Totals:
-    """The totals a draft with `data` would have, computed by the same rules, saving nothing.
+def document_preview(
+    *, membership: Membership, kind: str, data: DocumentInput, document_id: UUID | None = None
+) -> totals.Totals:
+    """The totals a draft with `data` would have, computed by the same rules, saving nothing;
+    `document_id` names the draft being edited, if any.
 
     Raises ValidationFailed naming bad fields, exactly as document_create would.
     """
     require(membership, Capability.READ)
-    organization = membership.organization
-    client = _client_for(organization, data.client_id)
-    document = Document(
-        organization=organization,
-        kind=kind,
-        client=client,
-        currency=data.currency or client.currency or organization.default_currency,
-    )
+    client = _client_for(membership.organization, data.client_id)
     errors: dict[str, list[str]] = {}
-    _apply_fields(
-        document,
-        replace(data, currency=document.currency, exchange_rate=data.exchange_rate or Decimal(1)),
-        creating=False,
-        errors=errors,
+    # The rate changes no total: a preview needs none.
+    _, _, _, result = _new_draft(
+        membership,
+        kind,
+        replace(data, exchange_rate=Decimal(1)),
+        client,
+        errors,
+        document_id=document_id,
     )
-    errors.pop("exchange_rate", None)  # a preview needs no rate
-    lines, rates = _build_lines(document, data.lines, errors)
-    adjustments = _build_adjustments(document, data.allowances, data.charges, errors)
-    result = _calculate(document, _Draft(lines, rates, adjustments), errors)
     _raise(errors)
     assert result is not None
     return result

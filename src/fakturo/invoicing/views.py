@@ -5,7 +5,7 @@ service, renders; the totals always come from the services' totals module."""
 import datetime
 import json
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from fakturo.accounts.choices import Capability
 from fakturo.accounts.models import Membership
@@ -42,9 +42,9 @@ from fakturo.invoicing.forms import (
     rate_label,
 )
 from fakturo.invoicing.models import Document, DocumentLine
+from fakturo.invoicing.selectors import deducible_deposits, document_totals
 from fakturo.invoicing.selectors import document_detail as select_document
 from fakturo.invoicing.selectors import document_list as select_documents
-from fakturo.invoicing.selectors import document_totals
 from fakturo.invoicing.snapshot import buyer_snapshot, seller_snapshot
 
 K = DocumentKind
@@ -53,6 +53,8 @@ PAGE_SIZE = 50
 UNIT_LABELS = dict(Unit.choices)
 # Documents whose totals end in a balance due (a quote or credit note asks for no payment).
 PAYABLE_VIEW_KINDS = frozenset({K.INVOICE, K.DEPOSIT_INVOICE, K.PROFORMA})
+# The editor's list of deposit invoices to deduct, which the editor's page answers alone.
+DEPOSITS_TARGET = "deposit-choices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,15 @@ class TaxGroupView:
     exemption_reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class DepositView:
+    number: str
+    issue_date: datetime.date | None
+    net_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+
+
 @dataclass(slots=True)
 class Summary:
     currency: str
@@ -277,6 +288,27 @@ def _summary_of_snapshot(document: Document) -> Summary:
         taxes=[_group_view(g) for g in snapshot.get("tax_breakdown", [])],
         withholdings=[_group_view(g) for g in snapshot.get("withholdings", [])],
     )
+
+
+def deducted_deposits(document: Document) -> list[DepositView]:
+    """The deposit invoices a final invoice deducts: as issued (the snapshot), else live."""
+    if document.snapshot:
+        return [
+            DepositView(
+                number=item["number"],
+                issue_date=datetime.date.fromisoformat(item["issue_date"])
+                if item.get("issue_date")
+                else None,
+                net_total=_d(item["net_total"]),
+                tax_total=_d(item["tax_total"]),
+                total=_d(item["total"]),
+            )
+            for item in document.snapshot.get("deposits", [])
+        ]
+    return [
+        DepositView(d.number, d.issue_date, d.net_total, d.tax_total, d.total)
+        for d in document.deposits.all()
+    ]
 
 
 def document_content(document: Document) -> tuple[list[LineView], Summary]:
@@ -409,7 +441,93 @@ def _editor_context(
         "product_search_url": optional_url("catalog:product_search"),
         "rates_url": optional_url("catalog:tax_rate_list"),
         "is_invoice_kind": kind in dict(INVOICE_KIND_CHOICES),
+        **_editor_deposits(membership, editor),
     }
+
+
+def _uuid(value: Any) -> UUID | None:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value or ""))
+    except ValueError:
+        return None
+
+
+def _deposit_choices(
+    membership: Membership,
+    *,
+    kind: str,
+    client_id: Any,
+    currency: Any,
+    document: Document | None,
+    checked: Iterable[Any],
+    error: str = "",
+) -> dict[str, Any]:
+    """What the editor's "Deduct deposit invoices" list shows: a final invoice's choices."""
+    client = _uuid(client_id)
+    deposits: list[Document] = []
+    if kind == K.INVOICE and client is not None:
+        deposits = list(
+            deducible_deposits(
+                organization=membership.organization,
+                client_id=client,
+                currency=str(currency or ""),
+                document=document,
+            )
+        )
+    return {
+        "deducts_deposits": kind == K.INVOICE,
+        "deposits": deposits,
+        "checked_deposits": {str(value) for value in checked},
+        "deposit_client_chosen": client is not None,
+        "deposit_error": error,
+    }
+
+
+def _editor_deposits(membership: Membership, editor: DocumentEditor) -> dict[str, Any]:
+    header = editor.header
+    if "deposit_ids" not in header.fields:
+        return {"offers_deposits": False}
+    document = editor.document
+    return {
+        "offers_deposits": True,
+        "editor_url": reverse("invoicing:document_edit", args=[document.pk])
+        if document
+        else reverse("invoicing:invoice_create"),
+        **_deposit_choices(
+            membership,
+            kind=editor.kind,
+            client_id=header["client_id"].value(),
+            currency=header["currency"].value(),
+            document=document,
+            checked=header["deposit_ids"].value() or [],
+            error=str((header.errors.get("deposit_ids") or [""])[0]),
+        ),
+    }
+
+
+def _asks_for_deposits(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx and htmx.target == DEPOSITS_TARGET)
+
+
+def _deposit_list(
+    request: HttpRequest, membership: Membership, *, kind: str, document: Document | None
+) -> HttpResponse:
+    """The deposit invoices to deduct, refreshed when the editor's client or currency changes;
+    the totals follow once the list is in."""
+    params = request.GET
+    context = _deposit_choices(
+        membership,
+        kind=kind,
+        client_id=params.get("client_id"),
+        currency=params.get("currency"),
+        document=document,
+        checked=params.getlist("deposit_ids"),
+    )
+    response = _render(request, "invoicing/partials/_deposit_choices.html", context)
+    return trigger_client_event(response, "recalculate", after="settle")
 
 
 def _errors_json(errors: list[EditorError]) -> str:
@@ -429,7 +547,10 @@ def _preview(
         return None, {}
     try:
         result = services.document_preview(
-            membership=membership, kind=editor.kind, data=editor.to_input(preview=True)
+            membership=membership,
+            kind=editor.kind,
+            data=editor.to_input(preview=True),
+            document_id=editor.document.pk if editor.document else None,
         )
     except ValidationFailed as error:
         editor.add_service_errors(error)
@@ -437,7 +558,8 @@ def _preview(
     nets = {
         row: line.net_amount for row, line in zip(editor.line_rows(), result.lines, strict=True)
     }
-    return summary_of_totals(result), nets
+    # A draft has no payments yet: what its totals count as paid are the deposits deducted.
+    return summary_of_totals(result, prepaid=result.amount_paid), nets
 
 
 def _initial_client(membership: Membership, client_id: str | None) -> Client | None:
@@ -474,6 +596,9 @@ def document_create(request: HttpRequest, collection: str) -> HttpResponse:
     _require_edit(membership)
     spec = COLLECTIONS[collection]
     organization = membership.organization
+    if request.method == "GET" and _asks_for_deposits(request):
+        kind = request.GET.get("kind", "") if spec.new_kind == K.INVOICE else spec.new_kind
+        return _deposit_list(request, membership, kind=kind, document=None)
     if request.method == "POST":
         editor = DocumentEditor(request.POST, organization=organization, kind=spec.new_kind)
         document = _save(editor, membership)
@@ -500,6 +625,8 @@ def document_edit(request: HttpRequest, document_id: UUID) -> HttpResponse:
             request, f"{_label(document)} is issued: correct it with a credit note instead."
         )
         return redirect("invoicing:document_detail", document.pk)
+    if request.method == "GET" and _asks_for_deposits(request):
+        return _deposit_list(request, membership, kind=document.kind, document=document)
     organization = membership.organization
     if request.method == "POST":
         editor = DocumentEditor(
@@ -627,6 +754,7 @@ def document_detail(request: HttpRequest, document_id: UUID) -> HttpResponse:
         "label": _label(document),
         "lines": lines,
         "summary": summary,
+        "deposits": deducted_deposits(document),
         "show_due": document.kind in PAYABLE_VIEW_KINDS,
         "problems": _problems(document),
         "collection": COLLECTION_OF_KIND[document.kind],
@@ -721,6 +849,7 @@ def document_print(request: HttpRequest, document_id: UUID) -> HttpResponse:
         **_parties(document, membership),
         "lines": lines,
         "summary": summary,
+        "deposits": deducted_deposits(document),
         "show_due": document.kind in PAYABLE_VIEW_KINDS,
         "related_number": snapshot.get("related_number")
         or (document.related.number if document.related else ""),
