@@ -623,6 +623,17 @@ def test_the_print_view_shows_the_snapshot_once_issued(
     assert "Draft — not a valid" not in page
 
 
+def test_a_proforma_says_it_is_not_an_invoice(
+    web: WebClient, seller: Membership, make_invoice: Callable[..., Any]
+) -> None:
+    proforma = document_issue(membership=seller, document_id=make_invoice(kind="proforma").pk)
+
+    page = html(web.get(reverse("invoicing:document_print", args=[proforma.pk])))
+
+    assert proforma.number.startswith("PF-")
+    assert "this is not an invoice" in page
+
+
 def test_amounts_follow_the_users_language(
     web: WebClient, seller: Membership, make_invoice: Callable[..., Any]
 ) -> None:
