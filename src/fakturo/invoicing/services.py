@@ -21,6 +21,7 @@ from fakturo.accounts.permissions import require
 from fakturo.audit.models import AuditEvent
 from fakturo.audit.services import audit_event, audit_record
 from fakturo.catalog.models import Product, TaxRate
+from fakturo.core.bulk import insert_rows
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
 from fakturo.core.locales import is_known_currency
 from fakturo.core.money import round_money
@@ -1321,7 +1322,7 @@ def documents_issue_batch(
             draft.lines, result.lines, draft.line_rates, strict=True
         ):
             line.net_amount = line_totals.net_amount
-            taxes.extend(through(documentline_id=line.pk, taxrate_id=rate.pk) for rate in rates)
+            taxes.extend((line.pk, rate.pk) for rate in rates)
         documents.append(document)
         lines.extend(draft.lines)
         adjustments.extend(draft.adjustments)
@@ -1348,8 +1349,11 @@ def documents_issue_batch(
     # Written as drafts with their lines, then issued in one statement: the database refuses
     # lines added to an issued document.
     Document.objects.bulk_create(documents)
-    DocumentLine.objects.bulk_create(lines)
-    through.objects.bulk_create(taxes)
+    line_fields = [field.attname for field in DocumentLine._meta.concrete_fields]
+    insert_rows(
+        DocumentLine, line_fields, ([getattr(line, name) for name in line_fields] for line in lines)
+    )
+    insert_rows(through, ["documentline_id", "taxrate_id"], taxes)
     DocumentAdjustment.objects.bulk_create(adjustments)
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(status=S.ISSUED)
     AuditEvent.objects.bulk_create(events)
