@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 import pytest
 
@@ -291,3 +292,64 @@ def test_creating_and_reading_stay_within_a_query_budget(
         owner_api.get(f"/invoices/{created.json()['id']}")
     with django_assert_max_num_queries(8):
         owner_api.get("/invoices?limit=50")
+
+
+def test_a_product_priced_in_another_currency_is_refused(owner_api, seller, client, rates):
+    from fakturo.catalog.services import product_create
+
+    product = product_create(
+        membership=seller,
+        fields={
+            "name": "Consulting (USD)",
+            "unit_price": Decimal("150"),
+            "currency": "USD",
+            "default_tax_rate_id": rates["19"].pk,
+        },
+    )
+
+    response = owner_api.post(
+        "/invoices",
+        {
+            "client_id": str(client.pk),
+            "lines": [{"product_id": str(product.pk)}],
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "lines.0.product_id",
+            "message": "Consulting (USD) is priced in USD, the document in EUR.",
+        }
+    ]
+
+
+def test_a_product_line_takes_its_name_unit_price_and_tax(owner_api, seller, client, rates):
+    from fakturo.catalog.services import product_create
+
+    product = product_create(
+        membership=seller,
+        fields={
+            "name": "Brand workshop",
+            "unit": "DAY",
+            "unit_price": Decimal("1450"),
+            "default_tax_rate_id": rates["7"].pk,
+        },
+    )
+
+    body = owner_api.post(
+        "/invoices",
+        {
+            "client_id": str(client.pk),
+            "lines": [{"product_id": str(product.pk), "quantity": "2"}],
+        },
+    ).json()
+
+    line = body["lines"][0]
+    assert (line["description"], line["unit"], line["unit_price"]) == (
+        "Brand workshop",
+        "DAY",
+        "1450.0000",
+    )
+    assert line["tax_rate_ids"] == [str(rates["7"].pk)]
+    assert body["totals"]["total"] == "3103.00"
