@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint typecheck pytest assets lock clean
+.PHONY: run test lint typecheck pytest assets node lock clean
 
 run: $(STAMPS)/deps $(STAMPS)/assets
 	$(BIN)/fakturo migrate --noinput
@@ -41,12 +41,22 @@ $(STAMPS)/dev-deps: requirements-dev.lock $(STAMPS)/deps
 # Front-end assets (htmx, Chart.js, fonts) come from the npm registry at build time and are
 # served by the app itself.
 $(STAMPS)/assets: package.json package-lock.json src/fakturo/web/vendor.py $(STAMPS)/deps
-	@command -v npm >/dev/null || { echo "npm is needed for the web assets: apt-get install nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory node
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m fakturo.web.vendor
 	touch $@
 
 assets: $(STAMPS)/assets
+
+# Node.js and npm from the system's packages (as root on Debian/Ubuntu), for a fresh machine.
+node:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing nodejs and npm with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+		echo "npm is needed for the web assets: install Node.js and npm (e.g. apt-get install nodejs npm)"; \
+		exit 1; \
+	fi
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(BIN)/python
