@@ -9,6 +9,18 @@ from fakturo.invoicing import totals
 from fakturo.invoicing.models import Document, DocumentAdjustment, DocumentLine
 
 
+def taxes_of(rates: list[list[TaxRate]]) -> list[tuple[totals.Tax, ...]]:
+    """Each line's rates as totals.Tax values, each distinct rate converted once."""
+    converted: dict[object, totals.Tax] = {}
+
+    def one(rate: TaxRate) -> totals.Tax:
+        if rate.pk not in converted:
+            converted[rate.pk] = tax_of(rate)
+        return converted[rate.pk]
+
+    return [tuple(one(rate) for rate in line_rates) for line_rates in rates]
+
+
 def tax_of(rate: TaxRate) -> totals.Tax:
     return totals.Tax(
         name=rate.name,
@@ -41,11 +53,11 @@ def totals_input(
             totals.Line(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
-                taxes=tuple(tax_of(rate) for rate in rates),
+                taxes=taxes,
                 discount_percent=line.discount_percent,
                 discount_amount=line.discount_amount,
             )
-            for line, rates in zip(lines, line_rates, strict=True)
+            for line, taxes in zip(lines, taxes_of(line_rates), strict=True)
         ],
         allowances=[adjustment(a) for a in adjustments if not a.is_charge],
         charges=[adjustment(c) for c in adjustments if c.is_charge],

@@ -261,9 +261,9 @@ def _build_lines(
                     chosen.append(rate)
         lines.append(
             DocumentLine(
-                document=document,
+                document_id=document.pk,
                 position=index + 1,
-                product=product,
+                product_id=product.pk if product else None,
                 description=description[:5000],
                 quantity=quantity,
                 unit=(item.unit or (product.unit if product else "") or "C62")[:3],

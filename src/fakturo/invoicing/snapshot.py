@@ -9,7 +9,7 @@ from fakturo.catalog.models import TaxRate
 from fakturo.crm.models import Client
 from fakturo.crm.services import CLIENT_FIELDS
 from fakturo.invoicing import totals as totals_module
-from fakturo.invoicing.calculation import tax_of
+from fakturo.invoicing.calculation import taxes_of
 from fakturo.invoicing.models import Document, DocumentLine
 
 SNAPSHOT_VERSION = 1
@@ -134,9 +134,11 @@ def document_snapshot(
                 "gross_amount": _text(line_totals.gross_amount),
                 "net_amount": _text(line_totals.net_amount),
                 "product_id": str(line.product_id) if line.product_id else None,
-                "taxes": [_tax(tax_of(rate)) for rate in rates],
+                "taxes": [_tax(tax) for tax in taxes],
             }
-            for line, rates, line_totals in zip(lines, line_rates, result.lines, strict=True)
+            for line, taxes, line_totals in zip(
+                lines, taxes_of(line_rates), result.lines, strict=True
+            )
         ],
         "allowances": [_adjustment(a) for a in result.allowances],
         "charges": [_adjustment(c) for c in result.charges],
