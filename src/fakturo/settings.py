@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "fakturo.crm",
     "fakturo.catalog",
     "fakturo.invoicing",
+    "fakturo.documents",
+    "fakturo.einvoice",
     "fakturo.web",
 ]
 

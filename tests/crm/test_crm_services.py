@@ -601,3 +601,22 @@ def test_the_list_filters_and_sorts(owner, other_owner, make_client):
     assert names(archived=True) == ["Archived Co"]
     assert names(archived=True, q="fr 4030") == ["Archived Co"]
     assert (blue.code, acme.code) == ("BLUE", "ZZ")
+
+
+def test_electronic_address_scheme_must_be_an_eas_code(owner) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        client_create(
+            membership=owner,
+            values={"legal_name": "Amt", "electronic_address_scheme": "XX"},
+        )
+    assert fields_of(caught.value) == ["electronic_address_scheme"]
+    saved = client_create(
+        membership=owner,
+        values={
+            "legal_name": "Amt",
+            "electronic_address": "04011000-12345-67",
+            "electronic_address_scheme": "0204",
+        },
+    )
+    assert saved.client.electronic_address_scheme == "0204"
+    assert saved.client.einvoice_format == "facturx"

@@ -77,6 +77,8 @@ class OrganizationOut(Schema):
     email: str
     phone: str
     website: str
+    electronic_address: str
+    electronic_address_scheme: str
     default_currency: str
     language: str
     timezone: str
@@ -104,6 +106,8 @@ class OrganizationPatch(Schema):
     email: Annotated[str, Field(max_length=254)] | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     website: Annotated[str, Field(max_length=200)] | None = None
+    electronic_address: Annotated[str, Field(max_length=200)] | None = None
+    electronic_address_scheme: Annotated[str, Field(max_length=4)] | None = None
     default_currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
     language: Annotated[str, Field(max_length=10)] | None = None
     timezone: Annotated[str, Field(max_length=60)] | None = None

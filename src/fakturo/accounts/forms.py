@@ -101,6 +101,18 @@ class OrganizationForm(forms.Form):
     email = forms.CharField(max_length=254, required=False, widget=forms.EmailInput)
     phone = forms.CharField(max_length=40, required=False)
     website = forms.CharField(max_length=200, required=False, widget=forms.URLInput)
+    electronic_address = forms.CharField(
+        label="Electronic address",
+        max_length=200,
+        required=False,
+        help_text="Where clients send e-invoices to you, e.g. your Peppol id.",
+    )
+    electronic_address_scheme = forms.CharField(
+        label="Address scheme",
+        max_length=4,
+        required=False,
+        help_text="EAS code, e.g. 0088 (GLN), 9930 (DE VAT), EM (email).",
+    )
     default_currency = forms.ChoiceField(
         choices=lambda: [(code, code) for code in sorted(currency_codes())]
     )

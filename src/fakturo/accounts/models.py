@@ -61,6 +61,12 @@ class Organization(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
+    electronic_address = models.CharField(
+        max_length=200, blank=True, help_text="Where e-invoices reach us, e.g. a Peppol id"
+    )
+    electronic_address_scheme = models.CharField(
+        max_length=4, blank=True, help_text="EAS code, e.g. 0088 (GLN), 9930 (DE VAT), EM (email)"
+    )
     default_currency = models.CharField(max_length=3, help_text="ISO 4217")
     language = models.CharField(max_length=10, default="en")
     timezone = models.CharField(max_length=60, default="UTC")

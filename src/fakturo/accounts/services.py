@@ -29,6 +29,7 @@ from fakturo.accounts.provisioning import provision
 from fakturo.audit.services import audit_record, diff, snapshot
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
 from fakturo.core.identifiers import (
+    normalize_address_scheme,
     normalize_bic,
     normalize_iban,
     normalize_vat_id,
@@ -52,6 +53,8 @@ ORGANIZATION_FIELDS = (
     "email",
     "phone",
     "website",
+    "electronic_address",
+    "electronic_address_scheme",
     "default_currency",
     "language",
     "timezone",
@@ -114,6 +117,8 @@ def _clean_organization_field(field: str, value: Any, *, country: str) -> Any:
             URLValidator(schemes=["http", "https"])(value)
         except DjangoValidationError:
             raise ValueError("Enter a valid http(s) URL.") from None
+    elif field == "electronic_address_scheme" and value:
+        value = normalize_address_scheme(value)
     elif field == "payment_terms_days":
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
             raise ValueError("Days between 0 and 365.")

@@ -74,6 +74,11 @@ class ClientFields(Schema):
     language: str = Field("", description="Blank: the organization's")
     payment_terms_days: int | None = Field(None, description="Blank: the organization's")
     preferred_template: str = ""
+    electronic_address: str = Field("", description="BT-49, e.g. a Peppol id or Leitweg-ID")
+    electronic_address_scheme: str = Field("", description="EAS code, e.g. 0088, 0204, 9930, EM")
+    einvoice_format: str = Field(
+        "facturx", description="What is emailed: pdf, facturx, ubl, cii, xrechnung, peppol"
+    )
     tags: list[str] = []
     notes: str = ""
 
@@ -107,6 +112,9 @@ class ClientPatch(Schema):
     language: str | None = None
     payment_terms_days: int | None = None
     preferred_template: str | None = None
+    electronic_address: str | None = None
+    electronic_address_scheme: str | None = None
+    einvoice_format: str | None = None
     tags: list[str] | None = None
     notes: str | None = None
 

@@ -15,6 +15,17 @@ class TaxTreatment(models.TextChoices):
     EXEMPT = "exempt", "Exempt"
 
 
+class DeliveryFormat(models.TextChoices):
+    """The file a client's documents are sent as."""
+
+    PDF = "pdf", "PDF"
+    FACTURX = "facturx", "Factur-X / ZUGFeRD PDF"
+    UBL = "ubl", "UBL 2.1 XML"
+    CII = "cii", "UN/CEFACT CII XML"
+    XRECHNUNG = "xrechnung", "XRechnung (UBL)"
+    PEPPOL = "peppol", "Peppol BIS Billing 3.0"
+
+
 class ActivityKind(models.TextChoices):
     NOTE = "note", "Note"
     CALL = "call", "Call"

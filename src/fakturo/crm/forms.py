@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from fakturo.core.locales import country_names, currency_codes, is_known_country
-from fakturo.crm.choices import MANUAL_ACTIVITY_KINDS, ClientKind, TaxTreatment
+from fakturo.crm.choices import MANUAL_ACTIVITY_KINDS, ClientKind, DeliveryFormat, TaxTreatment
 from fakturo.crm.models import Client, Contact
 from fakturo.crm.selectors import CLIENT_SORTS, ClientFilters
 from fakturo.crm.services import CLIENT_FIELDS, CONTACT_FIELDS
@@ -81,6 +81,24 @@ class ClientForm(forms.Form):
     )
     preferred_template = forms.CharField(
         label="Document template", max_length=60, required=False, help_text="Its slug."
+    )
+    electronic_address = forms.CharField(
+        label="Electronic address",
+        max_length=200,
+        required=False,
+        help_text="Where e-invoices go: a Peppol id, or the Leitweg-ID for German authorities.",
+    )
+    electronic_address_scheme = forms.CharField(
+        label="Address scheme",
+        max_length=4,
+        required=False,
+        help_text="EAS code, e.g. 0088 (GLN), 0204 (Leitweg-ID), 9930 (DE VAT), EM (email).",
+    )
+    einvoice_format = forms.ChoiceField(
+        label="Send documents as",
+        choices=DeliveryFormat.choices,
+        initial=DeliveryFormat.FACTURX,
+        required=False,
     )
     tags = ListField(required=False, help_text="Separate with commas.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))

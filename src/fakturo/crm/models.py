@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from fakturo.crm.checks import client_warnings
-from fakturo.crm.choices import ActivityKind, ClientKind, TaxTreatment
+from fakturo.crm.choices import ActivityKind, ClientKind, DeliveryFormat, TaxTreatment
 
 
 class Client(models.Model):
@@ -45,6 +45,16 @@ class Client(models.Model):
         null=True, blank=True, help_text="Blank: the organization's"
     )
     preferred_template = models.CharField(max_length=60, blank=True)
+    electronic_address = models.CharField(
+        max_length=200, blank=True, help_text="Peppol id or Leitweg routing address"
+    )
+    electronic_address_scheme = models.CharField(max_length=4, blank=True, help_text="EAS code")
+    einvoice_format = models.CharField(
+        max_length=12,
+        choices=DeliveryFormat.choices,
+        default=DeliveryFormat.FACTURX,
+        help_text="What the client receives by email",
+    )
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     is_archived = models.BooleanField(default=False)

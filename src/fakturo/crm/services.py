@@ -19,10 +19,16 @@ from fakturo.accounts.models import Membership
 from fakturo.accounts.permissions import require
 from fakturo.audit.services import audit_record, diff, snapshot
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
-from fakturo.core.identifiers import normalize_vat_id
+from fakturo.core.identifiers import normalize_address_scheme, normalize_vat_id
 from fakturo.core.locales import is_known_country, is_known_currency
 from fakturo.crm.checks import PossibleDuplicate, normalized_name
-from fakturo.crm.choices import MANUAL_ACTIVITY_KINDS, ActivityKind, ClientKind, TaxTreatment
+from fakturo.crm.choices import (
+    MANUAL_ACTIVITY_KINDS,
+    ActivityKind,
+    ClientKind,
+    DeliveryFormat,
+    TaxTreatment,
+)
 from fakturo.crm.models import Activity, Client, Contact
 from fakturo.crm.selectors import possible_duplicates
 from fakturo.crm.timeline import activity_record
@@ -54,6 +60,9 @@ CLIENT_FIELDS = (
     "language",
     "payment_terms_days",
     "preferred_template",
+    "electronic_address",
+    "electronic_address_scheme",
+    "einvoice_format",
     "tags",
     "notes",
 )
@@ -139,6 +148,8 @@ def _clean_client_field(field: str, value: Any, *, country: str) -> Any:
         if "://" not in value:
             value = f"https://{value}"
     text = _text(field, value, Client)
+    if field == "einvoice_format" and not text:
+        return DeliveryFormat.FACTURX
     if not text:
         if field in REQUIRED_CLIENT_FIELDS:
             raise ValueError("This field is required.")
@@ -167,6 +178,10 @@ def _clean_client_field(field: str, value: Any, *, country: str) -> Any:
         text = text.lower()
         if not TEMPLATE_PATTERN.fullmatch(text):
             raise ValueError("A slug: letters a–z, digits, - and _.")
+    elif field == "electronic_address_scheme":
+        text = normalize_address_scheme(text)
+    elif field == "einvoice_format" and text not in DeliveryFormat.values:
+        raise ValueError(f"One of {', '.join(DeliveryFormat.values)}.")
     elif field == "website":
         try:
             URLValidator(schemes=["http", "https"])(text)

@@ -70,7 +70,15 @@ BUYER_FIELDS = tuple(
     field
     for field in CLIENT_FIELDS
     if field
-    not in {"currency", "language", "payment_terms_days", "preferred_template", "tags", "notes"}
+    not in {
+        "currency",
+        "language",
+        "payment_terms_days",
+        "preferred_template",
+        "einvoice_format",
+        "tags",
+        "notes",
+    }
 )
 
 
@@ -103,6 +111,7 @@ def document_snapshot(
         "period_end": document.period_end.isoformat() if document.period_end else None,
         "currency": document.currency,
         "exchange_rate": _text(document.exchange_rate),
+        "accounting_currency": seller.default_currency,
         "language": document.language,
         "payment_terms_type": document.payment_terms_type,
         "payment_terms_days": document.payment_terms_days,
