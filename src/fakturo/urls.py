@@ -13,5 +13,7 @@ urlpatterns = [
     path("catalog/", include("fakturo.catalog.urls")),
     path("documents/", include("fakturo.invoicing.urls")),
     path("", include("fakturo.invoicing.series_urls")),
+    path("", include("fakturo.documents.urls")),
+    path("einvoices/", include("fakturo.einvoice.urls")),
     path("", include("fakturo.web.urls")),
 ]
