@@ -42,6 +42,7 @@ from fakturo.invoicing.inputs import AdjustmentInput, DocumentInput, LineInput
 from fakturo.invoicing.locks import documents_for_update, series_for_update
 from fakturo.invoicing.models import Document, DocumentAdjustment, DocumentLine, NumberSeries
 from fakturo.invoicing.numbering import format_number
+from fakturo.invoicing.signals import documents_issued
 from fakturo.invoicing.snapshot import document_snapshot
 
 S = DocumentStatus
@@ -824,6 +825,7 @@ def _issue(
     )
     if invoice is not None:
         _apply_credit(membership, invoice, document)
+    documents_issued.send(sender=Document, document_ids=[document.pk])
     return document
 
 
@@ -1361,4 +1363,5 @@ def documents_issue_batch(
     for document in documents:
         document.status = S.ISSUED
         document._loaded_status = S.ISSUED  # type: ignore[attr-defined]
+    documents_issued.send(sender=Document, document_ids=[d.pk for d in documents])
     return documents
