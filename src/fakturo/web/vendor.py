@@ -1,7 +1,9 @@
-"""Copy the browser assets installed from the npm registry into static/vendor.
+"""Copy the assets installed from the npm registry into the app: browser assets into
+static/vendor, and the fonts the PDF documents embed into documents/fonts.
 
 Run from the repository root after `npm ci`:  python -m fakturo.web.vendor
-The app serves the copies itself (whitenoise); pages never load anything from a CDN.
+The app serves the copies itself (whitenoise); pages never load anything from a CDN, and
+Typst reads only the bundled fonts, so a document renders the same on every machine.
 """
 
 import re
@@ -10,6 +12,7 @@ import sys
 from pathlib import Path
 
 VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
+DOCUMENT_FONT_DIR = Path(__file__).resolve().parent.parent / "documents" / "fonts"
 
 # (file in node_modules, file in static/vendor)
 FILES = [
@@ -23,19 +26,43 @@ FILES = [
 FONT_CSS = "@fontsource-variable/inter/wght.css"
 FONT_URL = re.compile(r"url\(\./files/([\w.-]+\.woff2)\)")
 
+# (file in node_modules, file in documents/fonts): regular, italic, bold, bold italic.
+DOCUMENT_FONTS = [
+    ("source-sans/TTF/SourceSans3-Regular.ttf", "SourceSans3-Regular.ttf"),
+    ("source-sans/TTF/SourceSans3-It.ttf", "SourceSans3-It.ttf"),
+    ("source-sans/TTF/SourceSans3-Bold.ttf", "SourceSans3-Bold.ttf"),
+    ("source-sans/TTF/SourceSans3-BoldIt.ttf", "SourceSans3-BoldIt.ttf"),
+    ("source-sans/LICENSE.md", "SourceSans3.LICENSE.md"),
+    ("source-serif/TTF/SourceSerif4-Regular.ttf", "SourceSerif4-Regular.ttf"),
+    ("source-serif/TTF/SourceSerif4-It.ttf", "SourceSerif4-It.ttf"),
+    ("source-serif/TTF/SourceSerif4-Bold.ttf", "SourceSerif4-Bold.ttf"),
+    ("source-serif/TTF/SourceSerif4-BoldIt.ttf", "SourceSerif4-BoldIt.ttf"),
+    ("source-serif/LICENSE.md", "SourceSerif4.LICENSE.md"),
+    ("open-sans-fonts/open-sans/Regular/OpenSans-Regular.ttf", "OpenSans-Regular.ttf"),
+    ("open-sans-fonts/open-sans/Italic/OpenSans-Italic.ttf", "OpenSans-Italic.ttf"),
+    ("open-sans-fonts/open-sans/Bold/OpenSans-Bold.ttf", "OpenSans-Bold.ttf"),
+    ("open-sans-fonts/open-sans/BoldItalic/OpenSans-BoldItalic.ttf", "OpenSans-BoldItalic.ttf"),
+    ("open-sans-fonts/LICENSE", "OpenSans.LICENSE.txt"),
+]
+
 
 class VendorError(Exception):
     pass
 
 
-def copy_assets(node_modules: Path, destination: Path = VENDOR_DIR) -> list[Path]:
-    """Copy every asset into `destination`, replacing what was there; returns the files written."""
+def copy_assets(
+    node_modules: Path, destination: Path = VENDOR_DIR, fonts: Path = DOCUMENT_FONT_DIR
+) -> list[Path]:
+    """Copy the browser assets into `destination` and the document fonts into `fonts`,
+    replacing what was there; returns the files written."""
     if not node_modules.is_dir():
         raise VendorError(
             f"{node_modules} is missing: run `npm ci --no-audit --no-fund` in the repository "
             "root first."
         )
-    missing = [source for source, _ in FILES if not (node_modules / source).is_file()]
+    missing = [
+        source for source, _ in FILES + DOCUMENT_FONTS if not (node_modules / source).is_file()
+    ]
     if not (node_modules / FONT_CSS).is_file():
         missing.append(FONT_CSS)
     if missing:
@@ -50,6 +77,11 @@ def copy_assets(node_modules: Path, destination: Path = VENDOR_DIR) -> list[Path
     for source, target in FILES:
         written.append(Path(shutil.copyfile(node_modules / source, destination / target)))
     written.extend(_copy_font(node_modules, destination / "fonts"))
+    if fonts.exists():
+        shutil.rmtree(fonts)
+    fonts.mkdir(parents=True)
+    for source, target in DOCUMENT_FONTS:
+        written.append(Path(shutil.copyfile(node_modules / source, fonts / target)))
     return written
 
 
