@@ -18,10 +18,9 @@ from django.utils import timezone
 from fakturo.accounts.choices import Capability
 from fakturo.accounts.models import Membership, Organization
 from fakturo.accounts.permissions import require
-from fakturo.audit.models import AuditEvent
 from fakturo.audit.services import audit_event, audit_record
 from fakturo.catalog.models import Product, TaxRate
-from fakturo.core.bulk import insert_rows
+from fakturo.core.bulk import insert_objects, insert_rows
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
 from fakturo.core.locales import is_known_currency
 from fakturo.core.money import round_money
@@ -1350,16 +1349,13 @@ def documents_issue_batch(
     series.save(update_fields=["next_number", "period"])
     # Written as drafts with their lines, then issued in one statement: the database refuses
     # lines added to an issued document.
-    Document.objects.bulk_create(documents)
-    line_fields = [field.attname for field in DocumentLine._meta.concrete_fields]
-    insert_rows(
-        DocumentLine, line_fields, ([getattr(line, name) for name in line_fields] for line in lines)
-    )
+    insert_objects(documents)
+    insert_objects(lines)
     insert_rows(through, ["documentline_id", "taxrate_id"], taxes)
-    DocumentAdjustment.objects.bulk_create(adjustments)
+    insert_objects(adjustments)
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(status=S.ISSUED)
-    AuditEvent.objects.bulk_create(events)
-    Activity.objects.bulk_create(activities)
+    insert_objects(events)
+    insert_objects(activities)
     for document in documents:
         document.status = S.ISSUED
         document._loaded_status = S.ISSUED  # type: ignore[attr-defined]
