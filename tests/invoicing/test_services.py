@@ -380,3 +380,30 @@ def test_a_batch_is_all_or_nothing_and_names_the_document(seller, client, rates)
     assert (
         NumberSeries.objects.get(organization=seller.organization, kind="invoice").next_number == 1
     )
+
+
+def test_editing_a_credit_note_draft_beyond_what_is_left_is_refused_at_once(seller, make_invoice):
+    invoice = document_issue(membership=seller, document_id=make_invoice().pk)
+    draft = credit_note_create(membership=seller, invoice_id=invoice.pk, amount=D("100"))
+    line = draft.lines.get()
+
+    with pytest.raises(ValidationFailed) as raised:
+        document_update(
+            membership=seller,
+            document_id=draft.pk,
+            data=DocumentInput(
+                lines=(
+                    LineInput(
+                        description=line.description,
+                        quantity=D("1"),
+                        unit_price=D("5000"),
+                        tax_rate_ids=tuple(r.pk for r in line.tax_rates.all()),
+                    ),
+                ),
+                provided=frozenset({"lines"}),
+            ),
+        )
+
+    assert "exceeds what is left to credit" in str(raised.value.errors)
+    draft.refresh_from_db()
+    assert draft.total == D("100") + draft.tax_total

@@ -862,3 +862,14 @@ def test_the_preview_of_a_draft_keeps_the_deposits_it_deducts(
     response = web.post(reverse("invoicing:document_preview"), data, HTTP_HX_REQUEST="true")
 
     assert '<dd data-total="balance">€794.90</dd>' in html(response)
+
+
+def test_the_preview_shows_totals_before_a_client_is_chosen(
+    web: WebClient, client: Client, rates: dict[str, TaxRate]
+) -> None:
+    data = editor_data(client, rates, client_id="")
+
+    response = web.post(reverse("invoicing:document_preview"), data, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert '<dd data-total="total">€1,151.90</dd>' in html(response)

@@ -627,7 +627,7 @@ class DocumentEditor:
             deposit_ids = data["deposit_ids"]
             provided.add("deposit_ids")
         return DocumentInput(
-            client_id=data["client_id"].pk,
+            client_id=data["client_id"].pk if data.get("client_id") else None,
             currency=data["currency"],
             language=data["language"],
             payment_terms_type=terms,

@@ -568,6 +568,9 @@ def document_update(*, membership: Membership, document_id: UUID, data: Document
     result = _calculate(document, draft, errors)
     _raise(errors)
     assert result is not None
+    if document.kind == K.CREDIT_NOTE and document.related_id is not None:
+        # Checked again under the invoice's lock at issue; here so the editor says it early.
+        _check_credit_limits(document, document.related, lines, result)
     _save_draft(document, draft, result, deposits)
     _audit(
         membership,
@@ -1245,7 +1248,12 @@ def document_preview(
     Raises ValidationFailed naming bad fields, exactly as document_create would.
     """
     require(membership, Capability.READ)
-    client = _client_for(membership.organization, data.client_id)
+    organization = membership.organization
+    client = (
+        _client_for(organization, data.client_id)
+        if data.client_id is not None
+        else Client(organization=organization)  # totals don't depend on who buys
+    )
     errors: dict[str, list[str]] = {}
     # The rate changes no total: a preview needs none.
     _, _, _, result = _new_draft(

@@ -667,6 +667,8 @@ def document_preview(request: HttpRequest) -> HttpResponse:
         kind=kind if document is None else document.kind,
         document=document,
     )
+    # Totals don't depend on who buys: show them before a client is chosen.
+    editor.header.fields["client_id"].required = False
     summary, nets = _preview(membership, editor)
     errors = editor.errors()
     context = {
