@@ -17,34 +17,12 @@ database named after the one in the URL with a `_bench` suffix.
 import argparse
 import datetime
 import json
-import os
 import resource
-import statistics
 import sys
-import tempfile
 import time
-import uuid
 from decimal import Decimal
-from urllib.parse import urlsplit, urlunsplit
 
-
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        os.environ["FAKTURO_DATA_DIR"] = tempfile.mkdtemp(prefix="fakturo-bench-")
-        os.environ.pop("DATABASE_URL", None)
-        return "sqlite"
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    os.environ.setdefault("FAKTURO_DATA_DIR", tempfile.mkdtemp(prefix="fakturo-bench-"))
-    return "postgresql"
+from common import percentile, seller_and_client, setup_django
 
 
 def main() -> None:
@@ -61,25 +39,10 @@ def main() -> None:
         "--single", type=int, default=500, help="invoices created and issued one by one"
     )
     arguments = parser.parse_args()
-    database = _prepare_database()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fakturo.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    database = setup_django()
     from django.test import Client
 
-    from fakturo.accounts.services import api_token_create, organization_setup, organization_update
-    from fakturo.catalog.models import TaxRate
-    from fakturo.crm.models import Client as Customer
+    from fakturo.accounts.services import api_token_create
     from fakturo.invoicing.inputs import DocumentInput, LineInput
     from fakturo.invoicing.services import (
         document_create,
@@ -87,30 +50,7 @@ def main() -> None:
         documents_issue_batch,
     )
 
-    owner = organization_setup(
-        name="Bench GmbH", email="bench@fakturo.test", password=uuid.uuid4().hex, country="DE"
-    )
-    organization_update(
-        membership=owner,
-        changes={
-            "address_line1": "Torstraße 1",
-            "postal_code": "10119",
-            "city": "Berlin",
-            "vat_id": "DE123456788",
-        },
-    )
-    owner.organization.refresh_from_db()
-    rate = TaxRate.objects.create(
-        organization=owner.organization, name="VAT 19 %", percentage=Decimal(19)
-    )
-    customer = Customer.objects.create(
-        organization=owner.organization,
-        code="C1",
-        legal_name="Client Ltd",
-        billing_line1="1 Road",
-        billing_city="Hamburg",
-        billing_country="DE",
-    )
+    owner, customer, rate = seller_and_client()
     lines = tuple(
         LineInput(
             description=f"Item {index}",
@@ -167,9 +107,6 @@ def main() -> None:
         done = time.perf_counter()
         create_ms.append((created - started) * 1000)
         create_issue_ms.append((done - started) * 1000)
-
-    def percentile(values: list[float], share: float) -> float:
-        return round(statistics.quantiles(values, n=100)[int(share * 100) - 1], 1)
 
     figures = {
         "benchmark": "issue_invoices",
