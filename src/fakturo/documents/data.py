@@ -364,7 +364,12 @@ def document_inputs(
             "name": buyer.get("legal_name") or "",
             "address": _address(buyer, "shipping_", show_country=cross_border, language=language),
         }
-    code = payment_code(snapshot, language=language, font=brand["font"])
+    # A payment code is bank details too: hidden with them.
+    code = (
+        payment_code(snapshot, language=language, font=brand["font"])
+        if brand["show_bank_details"]
+        else None
+    )
     payment = _payment(snapshot, f, t, show_bank_details=brand["show_bank_details"])
     notices = []
     if kind == "proforma":
