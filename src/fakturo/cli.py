@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Load the demo organization and show its login."),
     "run-due": ("run_due", "Run the jobs that are due, once."),
     "worker": ("worker", "Run a Celery worker with the beat scheduler (needs FAKTURO_BROKER_URL)."),
+    "einvoice": ("einvoice", "Validate or import an e-invoice (UBL, CII, Factur-X PDF)."),
     "manage": ("", "Run any Django management command, e.g. `fakturo manage shell`."),
 }
 
