@@ -1,0 +1,341 @@
+"""UBL and CII written from real issued documents pass the official EN 16931 rules."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from fakturo.einvoice.cii import cii_xml
+from fakturo.einvoice.profiles import VARIANTS, variant_problems
+from fakturo.einvoice.semantic import Unrepresentable
+from fakturo.einvoice.ubl import ubl_xml
+from fakturo.invoicing.inputs import AdjustmentInput, DocumentInput, LineInput
+from fakturo.invoicing.services import (
+    credit_note_create,
+    document_create,
+    document_issue,
+    quote_send,
+)
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+UBL_NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+}
+CII_NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
+CASES = {
+    "one rate": {},
+    "several rates": {
+        "lines": [
+            ("Consulting", "12.5", "88.00", "19"),
+            ("Books", "3", "24.99", "7"),
+            ("Workshop", "1", "1200.00", "19"),
+        ]
+    },
+    "zero rated": {
+        "lines": [("Medical supplies", "4", "50.00", "Z"), ("Service", "1", "10", "19")]
+    },
+    "exempt": {"lines": [("Tuition", "20", "45.00", "E")]},
+    "reverse charge": {"client": "eu", "lines": [("Software development", "30", "110.00", "AE")]},
+    "intra-community supply": {
+        "client": "eu",
+        "lines": [("Machine parts", "100", "3.25", "K")],
+        "supply_date": datetime.date(2026, 3, 2),
+    },
+    "export": {"client": "export", "lines": [("Licence", "1", "5000.00", "G")]},
+    "allowance and charge": {
+        "allowances": (AdjustmentInput(reason="Loyalty discount", percent=D("5")),),
+        "charges": (AdjustmentInput(reason="Shipping", amount=D("12.50")),),
+        "lines": [("Design work", "10", "95.00", "19"), ("Books", "2", "30.00", "7")],
+    },
+    "line discounts": {
+        "discounts": {0: {"discount_percent": D("10")}, 1: {"discount_amount": D("2.50")}},
+    },
+    "foreign currency": {"currency": "USD", "exchange_rate": D("0.9215")},
+    "yen": {
+        "currency": "JPY",
+        "exchange_rate": D("0.0061"),
+        "lines": [("Translation", "7", "12500", "19"), ("Fee", "1", "999", "19")],
+    },
+    "gross prices": {
+        "prices_include_tax": True,
+        "lines": [
+            ("Ticket", "3", "19.99", "19"),
+            ("Coffee", "7", "2.49", "7"),
+            ("Book", "1", "12.00", "7"),
+        ],
+        "discounts": {0: {"discount_percent": D("15")}},
+    },
+    "period and notes": {
+        "period_start": datetime.date(2026, 1, 1),
+        "period_end": datetime.date(2026, 1, 31),
+        "purchase_order": "PO-4711",
+        "notes": "Thank you for your order.",
+        "footer": "Acme GmbH · Amtsgericht Berlin HRB 1",
+        "early_payment_discount_percent": D("2"),
+        "early_payment_discount_days": 10,
+    },
+}
+
+
+def written(snapshot, syntax):
+    if syntax == "ubl":
+        return ubl_xml(snapshot)
+    return cii_xml(snapshot)
+
+
+CII_RULES = ("en16931", "facturx")
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_case_passes_en16931(issue, validate, case, syntax):
+    document = issue(**CASES[case])
+
+    xml = written(document.snapshot, syntax)
+
+    assert validate(xml, ("en16931",) if syntax == "ubl" else CII_RULES) == []
+
+
+@pytest.mark.parametrize("case", ["one rate", "several rates", "allowance and charge", "exempt"])
+def test_basic_profile_passes_facturx_basic(issue, validate, case):
+    document = issue(**CASES[case])
+
+    xml = cii_xml(document.snapshot, profile="basic")
+
+    assert validate(xml, CII_RULES) == []
+
+
+def test_the_totals_are_the_snapshot_totals(issue):
+    document = issue(**CASES["allowance and charge"])
+    totals = document.snapshot["totals"]
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+    cii = etree.fromstring(cii_xml(document.snapshot))
+
+    monetary = "cac:LegalMonetaryTotal/cbc:"
+    assert [
+        ubl.findtext(monetary + name, namespaces=UBL_NS)
+        for name in ("LineExtensionAmount", "TaxExclusiveAmount", "TaxInclusiveAmount")
+    ] == [totals["subtotal"], totals["net_total"], totals["total"]]
+    summation = ".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+    assert [
+        cii.findtext(summation + name, namespaces=CII_NS)
+        for name in ("LineTotalAmount", "TaxBasisTotalAmount", "GrandTotalAmount")
+    ] == [totals["subtotal"], totals["net_total"], totals["total"]]
+
+
+def test_vat_in_the_accounting_currency(issue):
+    document = issue(**CASES["foreign currency"])
+    tax_total = D(document.snapshot["totals"]["tax_total"])
+    expected = (tax_total * D("0.9215")).quantize(D("0.01"))
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+    cii = etree.fromstring(cii_xml(document.snapshot))
+
+    assert ubl.findtext("cbc:TaxCurrencyCode", namespaces=UBL_NS) == "EUR"
+    amounts = {
+        element.get("currencyID"): element.text
+        for element in ubl.findall("cac:TaxTotal/cbc:TaxAmount", namespaces=UBL_NS)
+    }
+    assert amounts == {"USD": f"{tax_total:f}", "EUR": f"{expected:f}"}
+    cii_amounts = {
+        element.get("currencyID"): element.text
+        for element in cii.iterfind(".//ram:TaxTotalAmount", namespaces=CII_NS)
+    }
+    assert cii_amounts == amounts
+
+
+def test_yen_amounts_have_no_decimals(issue):
+    document = issue(**CASES["yen"])
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+
+    payable = ubl.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=UBL_NS)
+    assert payable == document.snapshot["totals"]["total"]
+    assert "." not in payable
+
+
+def test_credit_note_references_its_invoice(seller, issue, validate):
+    invoice = issue()
+    draft = credit_note_create(membership=seller, invoice_id=invoice.pk, reason="Returned")
+    credit_note = document_issue(membership=seller, document_id=draft.pk)
+
+    ubl = ubl_xml(credit_note.snapshot)
+    cii = cii_xml(credit_note.snapshot)
+
+    assert validate(ubl) == []
+    assert validate(cii, CII_RULES) == []
+    root = etree.fromstring(ubl)
+    assert etree.QName(root).localname == "CreditNote"
+    assert root.findtext("cbc:CreditNoteTypeCode", namespaces=UBL_NS) == "381"
+    reference = "cac:BillingReference/cac:InvoiceDocumentReference/cbc:"
+    assert root.findtext(reference + "ID", namespaces=UBL_NS) == invoice.number
+    assert root.findtext(reference + "IssueDate", namespaces=UBL_NS) == str(invoice.issue_date)
+    assert D(root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=UBL_NS)) > 0
+    cii_root = etree.fromstring(cii)
+    assert cii_root.findtext("rsm:ExchangedDocument/ram:TypeCode", namespaces=CII_NS) == "381"
+    assert (
+        cii_root.findtext(
+            ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=CII_NS
+        )
+        == invoice.number
+    )
+
+
+def test_deposit_invoice_and_the_final_invoice_that_deducts_it(
+    seller, clients, rates, issue, validate
+):
+    deposit = issue("deposit_invoice", [("Deposit for the website", "1", "500.00", "19")])
+    data = DocumentInput(
+        client_id=clients["domestic"].pk,
+        buyer_reference="04011000-12345-34",
+        lines=(
+            LineInput(
+                description="Website",
+                quantity=D(1),
+                unit_price=D("2000.00"),
+                unit="C62",
+                tax_rate_ids=(rates["19"].pk,),
+            ),
+        ),
+        deposit_ids=(deposit.pk,),
+    )
+    draft = document_create(membership=seller, kind="invoice", data=data)
+    final = document_issue(membership=seller, document_id=draft.pk)
+
+    for snapshot in (deposit.snapshot, final.snapshot):
+        assert validate(ubl_xml(snapshot)) == []
+        assert validate(cii_xml(snapshot), CII_RULES) == []
+    deposit_root = etree.fromstring(ubl_xml(deposit.snapshot))
+    assert deposit_root.findtext("cbc:InvoiceTypeCode", namespaces=UBL_NS) == "386"
+    final_root = etree.fromstring(ubl_xml(final.snapshot))
+    monetary = "cac:LegalMonetaryTotal/cbc:"
+    assert final_root.findtext(monetary + "PrepaidAmount", namespaces=UBL_NS) == "595.00"
+    assert final_root.findtext(monetary + "PayableAmount", namespaces=UBL_NS) == "1785.00"
+
+
+@pytest.mark.parametrize("case", ["one rate", "reverse charge", "line discounts", "gross prices"])
+def test_peppol_variant_passes_peppol_rules(issue, validate, case):
+    document = issue(**CASES[case])
+    assert variant_problems(document.snapshot, "peppol") == []
+
+    xml = ubl_xml(document.snapshot, variant="peppol")
+
+    assert validate(xml, ("en16931", "peppol")) == []
+    root = etree.fromstring(xml)
+    assert root.findtext("cbc:ProfileID", namespaces=UBL_NS) == (
+        "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+    )
+    endpoints = root.findall(".//cbc:EndpointID", namespaces=UBL_NS)
+    assert len(endpoints) == 2
+
+
+@pytest.mark.parametrize("case", ["one rate", "several rates", "period and notes"])
+def test_xrechnung_variant_passes_xrechnung_rules(issue, validate, case):
+    document = issue(**CASES[case])
+    assert variant_problems(document.snapshot, "xrechnung") == []
+
+    ubl = ubl_xml(document.snapshot, variant="xrechnung")
+    cii = cii_xml(document.snapshot, profile="xrechnung")
+
+    assert validate(ubl, ("en16931", "xrechnung")) == []
+    assert validate(cii, ("en16931", "xrechnung")) == []
+    root = etree.fromstring(ubl)
+    assert root.findtext("cbc:BuyerReference", namespaces=UBL_NS) == "04011000-12345-34"
+
+
+def test_xrechnung_falls_back_to_the_email_address(issue, validate):
+    document = issue(client="no_address")
+
+    xml = ubl_xml(document.snapshot, variant="xrechnung")
+
+    assert validate(xml, ("en16931", "xrechnung")) == []
+    root = etree.fromstring(xml)
+    buyer_endpoint = root.find("cac:AccountingCustomerParty//cbc:EndpointID", namespaces=UBL_NS)
+    assert (buyer_endpoint.text, buyer_endpoint.get("schemeID")) == ("ap@blueharbour.test", "EM")
+
+
+def test_missing_leitweg_id_and_electronic_address_are_named(issue):
+    document = issue(client="no_address", buyer_reference="", purchase_order="")
+
+    assert variant_problems(document.snapshot, "xrechnung") == [
+        "XRechnung needs the buyer reference (Leitweg-ID)."
+    ]
+    assert variant_problems(document.snapshot, "peppol") == [
+        "Peppol needs the buyer reference or the purchase order number.",
+        "Peppol needs the client's electronic address.",
+    ]
+    assert variant_problems(document.snapshot, "ubl") == []
+    assert variant_problems(document.snapshot, "facturx") == []
+
+
+def test_missing_seller_phone_is_named_for_xrechnung(seller, issue):
+    seller.organization.phone = ""
+    seller.organization.save(update_fields=["phone"])
+    document = issue()
+
+    assert variant_problems(document.snapshot, "xrechnung") == [
+        "XRechnung needs your organization's phone number."
+    ]
+
+
+def test_withholding_tax_cannot_be_sent_as_einvoice(seller, clients, rates):
+    data = DocumentInput(
+        client_id=clients["domestic"].pk,
+        lines=(
+            LineInput(
+                description="Consulting",
+                quantity=D(1),
+                unit_price=D("1000.00"),
+                unit="HUR",
+                tax_rate_ids=(rates["19"].pk, rates["IRPF"].pk),
+            ),
+        ),
+    )
+    draft = document_create(membership=seller, kind="invoice", data=data)
+    document = document_issue(membership=seller, document_id=draft.pk)
+
+    problem = "EN 16931 has no element for a withheld tax (IRPF 15 %): send this document as a PDF."
+    for variant in VARIANTS:
+        assert problem in variant_problems(document.snapshot, variant)
+    with pytest.raises(Unrepresentable):
+        ubl_xml(document.snapshot)
+    with pytest.raises(Unrepresentable):
+        cii_xml(document.snapshot)
+
+
+def test_a_quote_is_not_an_einvoice(seller, clients, rates):
+    data = DocumentInput(
+        client_id=clients["domestic"].pk,
+        lines=(LineInput(description="Plan", unit_price=D("10"), tax_rate_ids=(rates["19"].pk,)),),
+    )
+    draft = document_create(membership=seller, kind="quote", data=data)
+    quote = quote_send(membership=seller, document_id=draft.pk)
+
+    assert variant_problems(quote.snapshot, "ubl") == [
+        "Only invoices, deposit invoices and credit notes are sent as e-invoices."
+    ]
+
+
+def test_variants_name_their_syntax_and_media_type():
+    assert {name: VARIANTS[name].syntax for name in VARIANTS} == {
+        "ubl": "ubl",
+        "cii": "cii",
+        "xrechnung": "ubl",
+        "peppol": "ubl",
+        "facturx": "cii",
+    }
+    assert all(variant.media_type == "application/xml" for variant in VARIANTS.values())
+
+
+def test_output_is_deterministic(issue):
+    document = issue(**CASES["allowance and charge"])
+
+    for name, variant in VARIANTS.items():
+        assert variant.write(document.snapshot) == variant.write(dict(document.snapshot)), name
