@@ -11,6 +11,7 @@ from fakturo.einvoice.profiles import VARIANTS, variant_problems
 from fakturo.einvoice.semantic import Unrepresentable
 from fakturo.einvoice.ubl import ubl_xml
 from fakturo.invoicing.inputs import AdjustmentInput, DocumentInput, LineInput
+from fakturo.invoicing.models import Document
 from fakturo.invoicing.services import (
     credit_note_create,
     document_create,
@@ -70,6 +71,10 @@ CASES = {
             ("Book", "1", "12.00", "7"),
         ],
         "discounts": {0: {"discount_percent": D("15")}},
+    },
+    "negative line": {
+        "lines": [("Design work", "10", "95.00", "19"), ("Returned kit", "-1", "50.00", "19")],
+        "discounts": {1: {"discount_percent": D("10")}},
     },
     "period and notes": {
         "period_start": datetime.date(2026, 1, 1),
@@ -336,6 +341,55 @@ def test_variants_name_their_syntax_and_media_type():
 
 def test_output_is_deterministic(issue):
     document = issue(**CASES["allowance and charge"])
+    stored = Document.objects.get(pk=document.pk).snapshot
 
     for name, variant in VARIANTS.items():
-        assert variant.write(document.snapshot) == variant.write(dict(document.snapshot)), name
+        assert variant.write(document.snapshot) == variant.write(stored), name
+        assert variant.write(stored) == variant.write(stored), name
+
+
+def test_exemption_reasons_are_stated(issue):
+    document = issue(**CASES["exempt"])
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+    cii = etree.fromstring(cii_xml(document.snapshot))
+
+    category = ubl.find("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", namespaces=UBL_NS)
+    assert [
+        category.findtext(f"cbc:{name}", namespaces=UBL_NS)
+        for name in ("ID", "TaxExemptionReasonCode", "TaxExemptionReason")
+    ] == ["E", "VATEX-EU-132-1I", "Exempt under § 4 Nr. 21 UStG"]
+    tax = cii.find(".//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", CII_NS)
+    assert [
+        tax.findtext(f"ram:{name}", namespaces=CII_NS)
+        for name in ("CategoryCode", "ExemptionReasonCode", "ExemptionReason")
+    ] == ["E", "VATEX-EU-132-1I", "Exempt under § 4 Nr. 21 UStG"]
+
+
+def test_intra_community_supply_names_the_country_of_delivery(issue):
+    document = issue(**CASES["intra-community supply"])
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+
+    delivery = "cac:Delivery/"
+    assert ubl.findtext(delivery + "cbc:ActualDeliveryDate", namespaces=UBL_NS) == "2026-03-02"
+    country = delivery + "cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode"
+    assert ubl.findtext(country, namespaces=UBL_NS) == "FR"
+    assert (
+        ubl.findtext(
+            "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode",
+            namespaces=UBL_NS,
+        )
+        == "VATEX-EU-IC"
+    )
+
+
+def test_a_return_states_a_negative_quantity_at_a_positive_price(issue):
+    document = issue(**CASES["negative line"])
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+
+    line = ubl.findall("cac:InvoiceLine", namespaces=UBL_NS)[1]
+    assert line.findtext("cbc:InvoicedQuantity", namespaces=UBL_NS) == "-1"
+    assert line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL_NS) == "50"
+    assert line.findtext("cbc:LineExtensionAmount", namespaces=UBL_NS) == "-45.00"

@@ -20,6 +20,7 @@ GUIDELINES = {
     "basic": "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
     "xrechnung": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
 }
+PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 DATE_FORMAT = "102"  # YYYYMMDD
 
 
@@ -74,6 +75,13 @@ class _Writer:
         snapshot = self.snapshot
         root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
         context = etree.SubElement(root, f"{{{RSM}}}ExchangedDocumentContext")
+        if self.profile == "xrechnung":
+            # XRechnung's rules include Peppol's, which require the business process (BT-23).
+            _r(
+                _r(context, "BusinessProcessSpecifiedDocumentContextParameter"),
+                "ID",
+                PEPPOL_PROFILE,
+            )
         _r(
             _r(context, "GuidelineSpecifiedDocumentContextParameter"),
             "ID",
@@ -108,7 +116,7 @@ class _Writer:
         _r(net_price, "ChargeAmount", price.amount)
         if price.base_quantity is not None:
             _r(net_price, "BasisQuantity", price.base_quantity, unitCode=unit)
-        quantity = Decimal(line["quantity"]) * semantic.line_sign(line)
+        quantity = line["quantity"]
         _r(
             _r(item, "SpecifiedLineTradeDelivery"),
             "BilledQuantity",

@@ -180,28 +180,21 @@ def item_description(description: str) -> str:
     return text if text and text != item_name(description) else ""
 
 
-def line_sign(line: dict[str, Any]) -> int:
-    """-1 for a line whose price is negative: EN 16931 wants a non-negative price (BR-27),
-    so such a line states a negative quantity instead."""
-    return -1 if Decimal(line["unit_price"]) < 0 else 1
-
-
 def price(line: dict[str, Any], *, prices_include_tax: bool, amounts: Amounts) -> Price:
     """The net price representation for which quantity × price / base − allowance is the
     line net amount (exactly, or within the rounding of one line net, BR-LIN-04)."""
-    sign = line_sign(line)
-    quantity = Decimal(line["quantity"]) * sign
-    net = Decimal(line["net_amount"]) * sign
+    quantity = Decimal(line["quantity"])  # never zero; negative for a return
+    net = Decimal(line["net_amount"])
     if not prices_include_tax:
-        discount = Decimal(line["discount_amount"]) * sign
+        discount = Decimal(line["discount_amount"])
         allowance_percent = allowance_base = None
         if discount and line["discount_percent"] is not None:
-            base = Decimal(line["gross_amount"]) * sign
+            base = Decimal(line["gross_amount"])
             percent = Decimal(line["discount_percent"])
             if amounts(base * percent / 100) == amounts(discount):
                 allowance_percent, allowance_base = decimal_text(percent), amounts(base)
         return Price(
-            amount=decimal_text(Decimal(line["unit_price"]) * sign),
+            amount=decimal_text(line["unit_price"]),
             base_quantity=None,
             allowance=amounts(discount) if discount else None,
             allowance_percent=allowance_percent,
@@ -209,11 +202,11 @@ def price(line: dict[str, Any], *, prices_include_tax: bool, amounts: Amounts) -
         )
     # Gross prices: the snapshot's line net is the truth; state the net price per unit when
     # four decimals express it exactly, else the whole net amount for the whole quantity.
-    if quantity and (net / quantity).quantize(FOUR_PLACES) * quantity == net:
-        return Price(decimal_text((net / quantity).quantize(FOUR_PLACES)), None, None, None, None)
-    if not quantity:
-        return Price("0", None, None, None, None)
-    return Price(amounts(net), decimal_text(quantity), None, None, None)
+    # A return (negative quantity) keeps a positive price (BR-27).
+    unit_net = (net / quantity).quantize(FOUR_PLACES)
+    if unit_net * quantity == net:
+        return Price(decimal_text(unit_net), None, None, None, None)
+    return Price(amounts(abs(net)), decimal_text(abs(quantity)), None, None, None)
 
 
 def adjustment_percent(adjustment: dict[str, Any], amounts: Amounts) -> tuple[str, str] | None:

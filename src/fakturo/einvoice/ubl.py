@@ -289,7 +289,7 @@ class _Writer:
         element = _a(root, name)
         _b(element, "ID", str(line["position"]))
         unit = line["unit"] or "C62"
-        quantity = Decimal(line["quantity"]) * semantic.line_sign(line)
+        quantity = line["quantity"]
         _b(
             element,
             "CreditedQuantity" if self.is_credit_note else "InvoicedQuantity",
