@@ -61,6 +61,7 @@ def seller(owner: Membership) -> Membership:
         membership=owner,
         changes={
             "legal_name": "Acme GmbH",
+            "trade_name": "Acme Studio",
             "address_line1": "Torstraße 1",
             "postal_code": "10119",
             "city": "Berlin",
@@ -158,6 +159,16 @@ def clients(seller: Membership) -> dict[str, Client]:
             electronic_address="",
             electronic_address_scheme="",
             tax_treatment="export",
+        ),
+        "shipping": _client(
+            seller,
+            "DOCK",
+            legal_name="Dockside Logistik GmbH",
+            display_name="Dockside",
+            shipping_line1="Lagerhaus 7",
+            shipping_postal_code="28195",
+            shipping_city="Bremen",
+            shipping_country="DE",
         ),
         "no_address": _client(
             seller,

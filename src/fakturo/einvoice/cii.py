@@ -133,7 +133,7 @@ class _Writer:
         if price.allowance is not None:
             allowance = _r(settlement, "SpecifiedTradeAllowanceCharge")
             _indicator(allowance, False)
-            if price.allowance_percent is not None:
+            if price.allowance_percent is not None and self.full:
                 _r(allowance, "CalculationPercent", price.allowance_percent)
                 self.money(allowance, "BasisAmount", price.allowance_base or "0")
             self.money(allowance, "ActualAmount", price.allowance)
@@ -152,9 +152,10 @@ class _Writer:
         electronic_address: tuple[str, str] | None,
         vat_id: str,
         tax_number: str = "",
+        is_seller: bool = False,
     ) -> None:
         _r(parent, "Name", name)
-        if trade_name:
+        if trade_name and (self.full or is_seller):
             _r(_r(parent, "SpecifiedLegalOrganization"), "TradingBusinessName", trade_name)
         if contact is not None and self.full:
             person, phone, email = contact
@@ -210,6 +211,7 @@ class _Writer:
             ),
             vat_id=seller["vat_id"],
             tax_number=seller["tax_number"],
+            is_seller=True,
         )
         email = semantic.buyer_email(buyer)
         self.party(

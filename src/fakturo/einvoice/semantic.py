@@ -288,7 +288,7 @@ def buyer_name(buyer: dict[str, Any]) -> str:
 
 def delivery_address(snapshot: dict[str, Any]) -> dict[str, str] | None:
     """Deliver-to address (BG-15): the shipping address, or for an intra-community supply
-    (which must name the country of arrival, BR-IC-12) the billing country."""
+    (which must name the country of arrival, BR-IC-12) the billing address."""
     buyer = snapshot["buyer"]
     if buyer["shipping_country"] and (buyer["shipping_line1"] or buyer["shipping_city"]):
         return {
@@ -301,11 +301,11 @@ def delivery_address(snapshot: dict[str, Any]) -> dict[str, str] | None:
         }
     if "K" in used_categories(snapshot):
         return {
-            "line1": "",
-            "line2": "",
-            "city": "",
-            "postal_code": "",
-            "region": "",
-            "country": buyer["shipping_country"] or buyer["billing_country"],
+            "line1": buyer["billing_line1"],
+            "line2": buyer["billing_line2"],
+            "city": buyer["billing_city"],
+            "postal_code": buyer["billing_postal_code"],
+            "region": buyer["billing_region"],
+            "country": buyer["billing_country"],
         }
     return None
