@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from fakturo.catalog.models import TaxRate
 from fakturo.einvoice.cii import cii_xml
 from fakturo.einvoice.profiles import VARIANTS, variant_problems
 from fakturo.einvoice.semantic import Unrepresentable
@@ -417,3 +418,41 @@ def test_a_return_states_a_negative_quantity_at_a_positive_price(issue):
     assert line.findtext("cbc:InvoicedQuantity", namespaces=UBL_NS) == "-1"
     assert line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL_NS) == "50"
     assert line.findtext("cbc:LineExtensionAmount", namespaces=UBL_NS) == "-45.00"
+
+
+def test_not_subject_to_vat_states_no_vat_ids_and_identifies_the_seller(
+    seller, rates, issue, validate
+):
+    rates["O"] = TaxRate.objects.create(
+        organization=seller.organization,
+        name="Outside the scope of VAT",
+        percentage=D(0),
+        category="O",
+        exemption_reason="Not subject to VAT",
+    )
+    without_identifier = issue(lines=[("Membership fee", "1", "100.00", "O")])
+    seller.organization.electronic_address = "4000001123452"
+    seller.organization.electronic_address_scheme = "0088"
+    seller.organization.save(update_fields=["electronic_address", "electronic_address_scheme"])
+    document = issue(lines=[("Membership fee", "1", "100.00", "O")])
+
+    assert variant_problems(without_identifier.snapshot, "ubl") == [
+        "A document not subject to VAT states no VAT id, so EN 16931 needs your electronic "
+        "address as an ISO 6523 identifier (e.g. a GLN, scheme 0088) to identify you."
+    ]
+    assert findings_of_every_writer(document.snapshot, validate) == {}
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+    assert [
+        scheme.findtext("cac:TaxScheme/cbc:ID", namespaces=UBL_NS)
+        for scheme in ubl.findall(".//cac:PartyTaxScheme", namespaces=UBL_NS)
+    ] == ["FC"]
+    assert (
+        ubl.findtext(
+            "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID",
+            namespaces=UBL_NS,
+        )
+        == "4000001123452"
+    )
+    assert (
+        ubl.find("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", UBL_NS) is None
+    )

@@ -153,7 +153,10 @@ class _Writer:
         vat_id: str,
         tax_number: str = "",
         is_seller: bool = False,
+        identifier: tuple[str, str] | None = None,
     ) -> None:
+        if identifier is not None:
+            _r(parent, "GlobalID", identifier[0], schemeID=identifier[1])
         _r(parent, "Name", name)
         if trade_name and (self.full or is_seller):
             _r(_r(parent, "SpecifiedLegalOrganization"), "TradingBusinessName", trade_name)
@@ -212,6 +215,7 @@ class _Writer:
             vat_id=seller["vat_id"],
             tax_number=seller["tax_number"],
             is_seller=True,
+            identifier=semantic.seller_identifier(seller),
         )
         email = semantic.buyer_email(buyer)
         self.party(
@@ -279,8 +283,7 @@ class _Writer:
             self.money(tax, "BasisAmount", group["taxable_amount"])
             _r(tax, "CategoryCode", group["category"])
             _r_if(tax, "ExemptionReasonCode", code)
-            if semantic.states_rate(group["category"]):
-                _r(tax, "RateApplicablePercent", semantic.decimal_text(group["rate"]))
+            _r(tax, "RateApplicablePercent", semantic.decimal_text(group["rate"]))
         if snapshot["period_start"] or snapshot["period_end"]:
             period = _r(settlement, "BillingSpecifiedPeriod")
             if snapshot["period_start"]:

@@ -85,6 +85,11 @@ def content_problems(snapshot: dict[str, Any]) -> list[str]:
     seller = snapshot["seller"]
     if categories & VAT_ID_CATEGORIES and not seller["vat_id"]:
         problems.append("Reverse charge, intra-community and export invoices need your VAT id.")
+    if "O" in categories and seller_identifier(seller) is None:
+        problems.append(
+            "A document not subject to VAT states no VAT id, so EN 16931 needs your electronic "
+            "address as an ISO 6523 identifier (e.g. a GLN, scheme 0088) to identify you."
+        )
     if "O" not in categories and not (seller["vat_id"] or seller["tax_number"]):
         problems.append("E-invoices need your organization's VAT id or tax number.")
     if categories & {"AE", "K"} and not snapshot["buyer"]["vat_id"]:
@@ -125,8 +130,18 @@ def used_categories(snapshot: dict[str, Any]) -> set[str]:
 
 
 def states_rate(category: str) -> bool:
-    # "Not subject to VAT" has no rate at all (BR-O-05, BR-O-06, BR-O-09).
+    """Whether a line or allowance/charge states its VAT rate: "Not subject to VAT" has none
+    (BR-O-05..07); the breakdown always states one (0 for O, as Peppol and XRechnung want)."""
     return category != "O"
+
+
+def seller_identifier(seller: dict[str, Any]) -> tuple[str, str] | None:
+    """Seller identifier (BT-29) with its ISO 6523 scheme: the electronic address, when its
+    EAS scheme is also an ISO 6523 code (those start with 0, e.g. 0088 GLN)."""
+    scheme = seller["electronic_address_scheme"]
+    if seller["electronic_address"] and scheme.startswith("0"):
+        return seller["electronic_address"], scheme
+    return None
 
 
 def states_vat_ids(snapshot: dict[str, Any]) -> bool:

@@ -135,6 +135,9 @@ class _Writer:
         self.endpoint(
             party, semantic.electronic_address(seller, email=seller["email"] if xrechnung else "")
         )
+        identifier = semantic.seller_identifier(seller)
+        if identifier is not None:
+            _b(_a(party, "PartyIdentification"), "ID", identifier[0], schemeID=identifier[1])
         if seller["trade_name"]:
             _b(_a(party, "PartyName"), "Name", seller["trade_name"])
         self.address(
@@ -264,7 +267,9 @@ class _Writer:
             subtotal = _a(total, "TaxSubtotal")
             self.money(subtotal, "TaxableAmount", group["taxable_amount"])
             self.money(subtotal, "TaxAmount", group["tax_amount"])
-            category = self.tax_category(subtotal, "TaxCategory", group["category"], group["rate"])
+            category = _a(subtotal, "TaxCategory")
+            _b(category, "ID", group["category"])
+            _b(category, "Percent", semantic.decimal_text(group["rate"]))
             code, reason = semantic.exemption(group)
             _b_if(category, "TaxExemptionReasonCode", code)
             _b_if(category, "TaxExemptionReason", reason)
