@@ -83,6 +83,16 @@ CASES = {
         "allowances": (AdjustmentInput(reason="Group discount", percent=D("10")),),
         "charges": (AdjustmentInput(reason="Booking fee", amount=D("4.99")),),
     },
+    # Taking the tax out of the 7 % group's gross once leaves the free line with a net of
+    # -0.01: a zero price with a line allowance states it.
+    "gross prices with a free line": {
+        "prices_include_tax": True,
+        "lines": [
+            ("Free sample", "1", "0", "7"),
+            ("Coffee", "0.6499", "0.11", "7"),
+            ("Candy", "1", "0.005", "7"),
+        ],
+    },
     "long descriptions": {
         "lines": [
             ("Website relaunch\nDesign, templates and content migration", "1", "4800.00", "19"),
@@ -456,3 +466,14 @@ def test_not_subject_to_vat_states_no_vat_ids_and_identifies_the_seller(
     assert (
         ubl.find("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", UBL_NS) is None
     )
+
+
+def test_a_free_line_with_a_negative_net_keeps_a_zero_price(issue):
+    document = issue(**CASES["gross prices with a free line"])
+    assert document.snapshot["lines"][0]["net_amount"] == "-0.01"
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+
+    line = ubl.find("cac:InvoiceLine", namespaces=UBL_NS)
+    assert line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL_NS) == "0"
+    assert line.findtext("cac:AllowanceCharge/cbc:Amount", namespaces=UBL_NS) == "0.01"

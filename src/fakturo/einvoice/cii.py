@@ -138,6 +138,11 @@ class _Writer:
                 self.money(allowance, "BasisAmount", price.allowance_base or "0")
             self.money(allowance, "ActualAmount", price.allowance)
             _r(allowance, "Reason", "Discount")
+        if price.charge is not None:
+            charge = _r(settlement, "SpecifiedTradeAllowanceCharge")
+            _indicator(charge, True)
+            self.money(charge, "ActualAmount", price.charge)
+            _r(charge, "Reason", "Rounding")
         summation = _r(settlement, "SpecifiedTradeSettlementLineMonetarySummation")
         self.money(summation, "LineTotalAmount", line["net_amount"])
 

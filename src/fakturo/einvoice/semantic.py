@@ -48,13 +48,15 @@ class Unrepresentable(ValueError):
 @dataclass(frozen=True, slots=True)
 class Price:
     """Item net price (BT-146) per base quantity (BT-149, None: 1) and the line allowance
-    (BG-27) that, with the invoiced quantity, give the line net amount (BR-LIN-04)."""
+    (BG-27) or charge (BG-28) that, with the invoiced quantity, give the line net amount
+    (BR-LIN-04)."""
 
     amount: str
-    base_quantity: str | None
-    allowance: str | None
-    allowance_percent: str | None
-    allowance_base: str | None
+    base_quantity: str | None = None
+    allowance: str | None = None
+    allowance_percent: str | None = None
+    allowance_base: str | None = None
+    charge: str | None = None
 
 
 def content_problems(snapshot: dict[str, Any]) -> list[str]:
@@ -168,12 +170,13 @@ class Amounts:
         self.exponent = Decimal(1).scaleb(-minor_units(currency))
 
     def __call__(self, value: Decimal | str) -> str:
-        return f"{Decimal(value).quantize(self.exponent, ROUND_HALF_UP):f}"
+        # Adding zero turns a negative zero ("-0.00") into "0.00", which the rules sum right.
+        return f"{Decimal(value).quantize(self.exponent, ROUND_HALF_UP) + 0:f}"
 
 
 def decimal_text(value: Decimal | str) -> str:
     """A quantity or rate without trailing zeros after the point ("19.00" → "19")."""
-    number = Decimal(value)
+    number = Decimal(value) + 0
     text = f"{number:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -218,10 +221,14 @@ def price(line: dict[str, Any], *, prices_include_tax: bool, amounts: Amounts) -
     # Gross prices: the snapshot's line net is the truth; state the net price per unit when
     # four decimals express it exactly, else the whole net amount for the whole quantity.
     # A return (negative quantity) keeps a positive price (BR-27).
+    if net and (net < 0) != (quantity < 0):
+        # Spreading a group's tax over its lines can leave a line priced 0.00 with a net of a
+        # minor unit against its quantity's sign; no non-negative price gives that.
+        return Price("0", allowance=amounts(-net)) if net < 0 else Price("0", charge=amounts(net))
     unit_net = (net / quantity).quantize(FOUR_PLACES)
     if unit_net * quantity == net:
-        return Price(decimal_text(unit_net), None, None, None, None)
-    return Price(amounts(abs(net)), decimal_text(abs(quantity)), None, None, None)
+        return Price(decimal_text(unit_net))
+    return Price(amounts(abs(net)), base_quantity=decimal_text(abs(quantity)))
 
 
 def adjustment_percent(adjustment: dict[str, Any], amounts: Amounts) -> tuple[str, str] | None:

@@ -314,6 +314,11 @@ class _Writer:
             self.money(allowance, "Amount", price.allowance)
             if price.allowance_base is not None:
                 self.money(allowance, "BaseAmount", price.allowance_base)
+        if price.charge is not None:
+            charge = _a(element, "AllowanceCharge")
+            _b(charge, "ChargeIndicator", "true")
+            _b(charge, "AllowanceChargeReason", "Rounding")
+            self.money(charge, "Amount", price.charge)
         item = _a(element, "Item")
         _b_if(item, "Description", semantic.item_description(line["description"]))
         _b(item, "Name", semantic.item_name(line["description"]))
