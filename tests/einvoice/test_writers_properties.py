@@ -1,4 +1,5 @@
-"""Any document the services accept is written as UBL and CII that pass EN 16931."""
+"""Any document the services accept is written as UBL (Peppol) and CII (Factur-X EN 16931
+and BASIC) that pass their rules."""
 
 from decimal import Decimal
 
@@ -49,9 +50,10 @@ documents = st.fixed_dictionaries(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(document=documents)
-def test_any_accepted_document_passes_en16931(seller, clients, rates, validate, document):
+def test_any_accepted_document_passes_the_rules(seller, clients, rates, validate, document):
     data = DocumentInput(
         client_id=clients["domestic"].pk,
+        buyer_reference="04011000-12345-34",
         currency=document["currency"],
         exchange_rate=None if document["currency"] == "EUR" else Decimal("0.0123"),
         prices_include_tax=document["prices_include_tax"],
@@ -83,5 +85,6 @@ def test_any_accepted_document_passes_en16931(seller, clients, rates, validate, 
     except ValidationFailed:
         reject()
 
-    assert validate(ubl_xml(issued.snapshot)) == []
+    assert validate(ubl_xml(issued.snapshot, variant="peppol"), ("en16931", "peppol")) == []
     assert validate(cii_xml(issued.snapshot), ("en16931", "facturx")) == []
+    assert validate(cii_xml(issued.snapshot, profile="basic"), ("en16931", "facturx")) == []

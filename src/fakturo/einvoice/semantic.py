@@ -35,6 +35,9 @@ TAXED_CATEGORIES = frozenset({"S", "Z", "L", "M"})
 VAT_ID_CATEGORIES = frozenset({"AE", "K", "G"})
 ITEM_NAME_LENGTH = 100
 FOUR_PLACES = Decimal("0.0001")
+# Peppol checks quantity × price and base × percent against the stated amounts within 0.02
+# in any currency (PEPPOL-EN16931-R120, R040); stay within half of that.
+TOLERANCE = Decimal("0.01")
 
 
 class Unrepresentable(ValueError):
@@ -199,36 +202,48 @@ def item_description(description: str) -> str:
 
 
 def price(line: dict[str, Any], *, prices_include_tax: bool, amounts: Amounts) -> Price:
-    """The net price representation for which quantity × price / base − allowance is the
-    line net amount (exactly, or within the rounding of one line net, BR-LIN-04)."""
+    """The net price representation for which quantity × price / base − allowance + charge
+    is the line net amount (BR-LIN-04): the line's own unit price when that holds within
+    TOLERANCE, else a price derived from the snapshot's rounded amount."""
     quantity = Decimal(line["quantity"])  # never zero; negative for a return
     net = Decimal(line["net_amount"])
     if not prices_include_tax:
+        gross = Decimal(line["gross_amount"])
         discount = Decimal(line["discount_amount"])
         allowance_percent = allowance_base = None
         if discount and line["discount_percent"] is not None:
-            base = Decimal(line["gross_amount"])
             percent = Decimal(line["discount_percent"])
-            if amounts(base * percent / 100) == amounts(discount):
-                allowance_percent, allowance_base = decimal_text(percent), amounts(base)
+            if abs(gross * percent / 100 - discount) <= TOLERANCE:
+                allowance_percent, allowance_base = decimal_text(percent), amounts(gross)
+        unit_price = Decimal(line["unit_price"])
+        if abs(quantity * unit_price - gross) <= TOLERANCE:
+            amount, base_quantity = decimal_text(unit_price), None
+        else:  # e.g. 0 decimals (JPY): 1.5 × 0.5 is stated as 1, not 0.75
+            amount, base_quantity = _exact_price(gross, quantity, amounts)
         return Price(
-            amount=decimal_text(line["unit_price"]),
-            base_quantity=None,
+            amount=amount,
+            base_quantity=base_quantity,
             allowance=amounts(discount) if discount else None,
             allowance_percent=allowance_percent,
             allowance_base=allowance_base,
         )
-    # Gross prices: the snapshot's line net is the truth; state the net price per unit when
-    # four decimals express it exactly, else the whole net amount for the whole quantity.
-    # A return (negative quantity) keeps a positive price (BR-27).
+    # Gross prices: the snapshot's line net is the truth.
     if net and (net < 0) != (quantity < 0):
         # Spreading a group's tax over its lines can leave a line priced 0.00 with a net of a
         # minor unit against its quantity's sign; no non-negative price gives that.
         return Price("0", allowance=amounts(-net)) if net < 0 else Price("0", charge=amounts(net))
-    unit_net = (net / quantity).quantize(FOUR_PLACES)
-    if unit_net * quantity == net:
-        return Price(decimal_text(unit_net))
-    return Price(amounts(abs(net)), base_quantity=decimal_text(abs(quantity)))
+    amount, base_quantity = _exact_price(net, quantity, amounts)
+    return Price(amount, base_quantity=base_quantity)
+
+
+def _exact_price(total: Decimal, quantity: Decimal, amounts: Amounts) -> tuple[str, str | None]:
+    """(price, base quantity) with quantity × price / base = total exactly: the unit price
+    when four decimals express it, else the whole amount for the whole quantity. A return
+    (negative quantity) keeps a positive price (BR-27)."""
+    unit = (total / quantity).quantize(FOUR_PLACES)
+    if unit * quantity == total:
+        return decimal_text(unit), None
+    return amounts(abs(total)), decimal_text(abs(quantity))
 
 
 def adjustment_percent(adjustment: dict[str, Any], amounts: Amounts) -> tuple[str, str] | None:
@@ -237,7 +252,7 @@ def adjustment_percent(adjustment: dict[str, Any], amounts: Amounts) -> tuple[st
     if adjustment["percent"] is None or adjustment["base_amount"] is None:
         return None
     percent, base = Decimal(adjustment["percent"]), Decimal(adjustment["base_amount"])
-    if amounts(base * percent / 100) != amounts(adjustment["amount"]):
+    if abs(base * percent / 100 - Decimal(adjustment["amount"])) > TOLERANCE:
         return None
     return decimal_text(percent), amounts(base)
 
