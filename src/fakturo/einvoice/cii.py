@@ -44,6 +44,16 @@ def _date(parent: etree._Element, name: str, iso_date: str, namespace: str = UDT
     element.text = iso_date.replace("-", "")
 
 
+def _address(parent: etree._Element, address: dict[str, str]) -> None:
+    postal = _r(parent, "PostalTradeAddress")
+    _r_if(postal, "PostcodeCode", address["postal_code"])
+    _r_if(postal, "LineOne", address["line1"])
+    _r_if(postal, "LineTwo", address["line2"])
+    _r_if(postal, "CityName", address["city"])
+    _r(postal, "CountryID", address["country"])
+    _r_if(postal, "CountrySubDivisionName", address["region"])
+
+
 def _indicator(parent: etree._Element, value: bool) -> None:
     holder = _r(parent, "ChargeIndicator")
     etree.SubElement(holder, f"{{{UDT}}}Indicator").text = "true" if value else "false"
@@ -173,13 +183,7 @@ class _Writer:
                 _r(_r(trade_contact, "TelephoneUniversalCommunication"), "CompleteNumber", phone)
             if email:
                 _r(_r(trade_contact, "EmailURIUniversalCommunication"), "URIID", email)
-        postal = _r(parent, "PostalTradeAddress")
-        _r_if(postal, "PostcodeCode", address["postal_code"])
-        _r_if(postal, "LineOne", address["line1"])
-        _r_if(postal, "LineTwo", address["line2"])
-        _r_if(postal, "CityName", address["city"])
-        _r(postal, "CountryID", address["country"])
-        _r_if(postal, "CountrySubDivisionName", address["region"])
+        _address(parent, address)
         if electronic_address is not None:
             _r(
                 _r(parent, "URIUniversalCommunication"),
@@ -206,14 +210,7 @@ class _Writer:
                 if seller["email"] or seller["phone"]
                 else None
             ),
-            address={
-                "line1": seller["address_line1"],
-                "line2": seller["address_line2"],
-                "city": seller["city"],
-                "postal_code": seller["postal_code"],
-                "region": seller["region"],
-                "country": seller["country"],
-            },
+            address=semantic.seller_address(seller),
             electronic_address=semantic.electronic_address(
                 seller, email=seller["email"] if xrechnung else ""
             ),
@@ -230,14 +227,7 @@ class _Writer:
                 buyer["display_name"] if buyer["display_name"] != buyer["legal_name"] else ""
             ),
             contact=("", buyer["phone"], email) if email or buyer["phone"] else None,
-            address={
-                "line1": buyer["billing_line1"],
-                "line2": buyer["billing_line2"],
-                "city": buyer["billing_city"],
-                "postal_code": buyer["billing_postal_code"],
-                "region": buyer["billing_region"],
-                "country": buyer["billing_country"],
-            },
+            address=semantic.buyer_address(buyer),
             electronic_address=semantic.electronic_address(buyer, email=email if xrechnung else ""),
             vat_id=buyer["vat_id"],
         )
@@ -251,13 +241,7 @@ class _Writer:
     def delivery(self, delivery: etree._Element) -> None:
         address = semantic.delivery_address(self.snapshot)
         if address is not None:
-            postal = _r(_r(delivery, "ShipToTradeParty"), "PostalTradeAddress")
-            _r_if(postal, "PostcodeCode", address["postal_code"])
-            _r_if(postal, "LineOne", address["line1"])
-            _r_if(postal, "LineTwo", address["line2"])
-            _r_if(postal, "CityName", address["city"])
-            _r(postal, "CountryID", address["country"])
-            _r_if(postal, "CountrySubDivisionName", address["region"])
+            _address(_r(delivery, "ShipToTradeParty"), address)
         if self.snapshot["supply_date"]:
             _date(
                 _r(delivery, "ActualDeliverySupplyChainEvent"),

@@ -323,26 +323,36 @@ def buyer_name(buyer: dict[str, Any]) -> str:
     return buyer["legal_name"] or buyer["display_name"]
 
 
+def seller_address(seller: dict[str, Any]) -> dict[str, str]:
+    """The seller's postal address (BG-5) in the keys both writers read."""
+    return {
+        "line1": seller["address_line1"],
+        "line2": seller["address_line2"],
+        "city": seller["city"],
+        "postal_code": seller["postal_code"],
+        "region": seller["region"],
+        "country": seller["country"],
+    }
+
+
+def buyer_address(buyer: dict[str, Any], kind: str = "billing") -> dict[str, str]:
+    """The buyer's billing (BG-8) or shipping address."""
+    return {
+        "line1": buyer[f"{kind}_line1"],
+        "line2": buyer[f"{kind}_line2"],
+        "city": buyer[f"{kind}_city"],
+        "postal_code": buyer[f"{kind}_postal_code"],
+        "region": buyer[f"{kind}_region"],
+        "country": buyer[f"{kind}_country"],
+    }
+
+
 def delivery_address(snapshot: dict[str, Any]) -> dict[str, str] | None:
     """Deliver-to address (BG-15): the shipping address, or for an intra-community supply
     (which must name the country of arrival, BR-IC-12) the billing address."""
     buyer = snapshot["buyer"]
     if buyer["shipping_country"] and (buyer["shipping_line1"] or buyer["shipping_city"]):
-        return {
-            "line1": buyer["shipping_line1"],
-            "line2": buyer["shipping_line2"],
-            "city": buyer["shipping_city"],
-            "postal_code": buyer["shipping_postal_code"],
-            "region": buyer["shipping_region"],
-            "country": buyer["shipping_country"],
-        }
+        return buyer_address(buyer, "shipping")
     if "K" in used_categories(snapshot):
-        return {
-            "line1": buyer["billing_line1"],
-            "line2": buyer["billing_line2"],
-            "city": buyer["billing_city"],
-            "postal_code": buyer["billing_postal_code"],
-            "region": buyer["billing_region"],
-            "country": buyer["billing_country"],
-        }
+        return buyer_address(buyer)
     return None

@@ -116,8 +116,10 @@ class _Writer:
             self.line(root, line)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
-    def address(self, parent: etree._Element, address: dict[str, str]) -> None:
-        postal = _a(parent, "PostalAddress")
+    def address(
+        self, parent: etree._Element, address: dict[str, str], name: str = "PostalAddress"
+    ) -> None:
+        postal = _a(parent, name)
         _b_if(postal, "StreetName", address["line1"])
         _b_if(postal, "AdditionalStreetName", address["line2"])
         _b_if(postal, "CityName", address["city"])
@@ -140,17 +142,7 @@ class _Writer:
             _b(_a(party, "PartyIdentification"), "ID", identifier[0], schemeID=identifier[1])
         if seller["trade_name"]:
             _b(_a(party, "PartyName"), "Name", seller["trade_name"])
-        self.address(
-            party,
-            {
-                "line1": seller["address_line1"],
-                "line2": seller["address_line2"],
-                "city": seller["city"],
-                "postal_code": seller["postal_code"],
-                "region": seller["region"],
-                "country": seller["country"],
-            },
-        )
+        self.address(party, semantic.seller_address(seller))
         if seller["vat_id"] and semantic.states_vat_ids(self.snapshot):
             self.tax_scheme(party, seller["vat_id"], "VAT")
         if seller["tax_number"]:
@@ -176,17 +168,7 @@ class _Writer:
         )
         if buyer["display_name"] and buyer["display_name"] != buyer["legal_name"]:
             _b(_a(party, "PartyName"), "Name", buyer["display_name"])
-        self.address(
-            party,
-            {
-                "line1": buyer["billing_line1"],
-                "line2": buyer["billing_line2"],
-                "city": buyer["billing_city"],
-                "postal_code": buyer["billing_postal_code"],
-                "region": buyer["billing_region"],
-                "country": buyer["billing_country"],
-            },
-        )
+        self.address(party, semantic.buyer_address(buyer))
         if buyer["vat_id"] and semantic.states_vat_ids(self.snapshot):
             self.tax_scheme(party, buyer["vat_id"], "VAT")
         _b(_a(party, "PartyLegalEntity"), "RegistrationName", semantic.buyer_name(buyer))
@@ -203,14 +185,7 @@ class _Writer:
         delivery = _a(root, "Delivery")
         _b_if(delivery, "ActualDeliveryDate", supply_date)
         if address is not None:
-            location = _a(delivery, "DeliveryLocation")
-            postal = _a(location, "Address")
-            _b_if(postal, "StreetName", address["line1"])
-            _b_if(postal, "AdditionalStreetName", address["line2"])
-            _b_if(postal, "CityName", address["city"])
-            _b_if(postal, "PostalZone", address["postal_code"])
-            _b_if(postal, "CountrySubentity", address["region"])
-            _b(_a(postal, "Country"), "IdentificationCode", address["country"])
+            self.address(_a(delivery, "DeliveryLocation"), address, "Address")
 
     def payment(self, root: etree._Element) -> None:
         snapshot = self.snapshot
