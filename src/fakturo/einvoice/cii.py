@@ -126,11 +126,10 @@ class _Writer:
         _r(net_price, "ChargeAmount", price.amount)
         if price.base_quantity is not None:
             _r(net_price, "BasisQuantity", price.base_quantity, unitCode=unit)
-        quantity = line["quantity"]
         _r(
             _r(item, "SpecifiedLineTradeDelivery"),
             "BilledQuantity",
-            semantic.decimal_text(quantity),
+            semantic.decimal_text(line["quantity"]),
             unitCode=unit,
         )
         settlement = _r(item, "SpecifiedLineTradeSettlement")

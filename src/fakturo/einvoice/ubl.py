@@ -269,11 +269,10 @@ class _Writer:
         element = _a(root, name)
         _b(element, "ID", str(line["position"]))
         unit = line["unit"] or "C62"
-        quantity = line["quantity"]
         _b(
             element,
             "CreditedQuantity" if self.is_credit_note else "InvoicedQuantity",
-            semantic.decimal_text(quantity),
+            semantic.decimal_text(line["quantity"]),
             unitCode=unit,
         )
         self.money(element, "LineExtensionAmount", line["net_amount"])
