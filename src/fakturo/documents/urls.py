@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fakturo.documents import download_views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "documents/<uuid:document_id>/files/<str:format>",
+        download_views.document_download,
+        name="document_download",
+    ),
+]
