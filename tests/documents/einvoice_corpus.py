@@ -6,7 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "einvoice"
+# shared/ sits beside the repository (a CI clone may live in another folder than /work/main).
+_CANDIDATES = [Path(__file__).resolve().parents[2].parent / "shared", Path("/work/shared")]
+CORPUS = next((c for c in _CANDIDATES if c.is_dir()), _CANDIDATES[0]) / "einvoice"
 EXAMPLE_CII = CORPUS / "examples" / "cii" / "cen-examples" / "CII_example1.xml"
 
 
