@@ -297,3 +297,33 @@ def test_gross_groups_keep_net_plus_tax_equal_to_gross(document):
         gross = sum(lt.gross_amount - lt.discount_amount for _, lt in lines_in_group)
         assert group.taxable_amount + group.tax_amount == gross
         assert sum(lt.net_amount for _, lt in lines_in_group) == group.taxable_amount
+
+
+def test_a_free_line_in_a_gross_document_keeps_a_zero_net():
+    totals = calculate(
+        Document(
+            "EUR",
+            [
+                Line(D("1"), D("0"), (VAT7,)),
+                Line(D("0.6499"), D("0.11"), (VAT7,)),
+                Line(D("1"), D("0.005"), (VAT7,)),
+            ],
+            prices_include_tax=True,
+        )
+    )
+
+    assert totals.lines[0].net_amount == D("0.00")
+    assert all(line.net_amount >= 0 for line in totals.lines)
+
+
+def test_a_zero_gross_allowance_is_never_a_negative_zero():
+    totals = calculate(
+        Document(
+            "EUR",
+            [Line(D("1"), D("10"), (VAT19,))],
+            allowances=[Adjustment(amount=D("0"), taxes=(VAT19,), reason="None")],
+            prices_include_tax=True,
+        )
+    )
+
+    assert str(totals.allowances[0].amount) == "0.00"

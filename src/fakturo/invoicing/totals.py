@@ -365,9 +365,10 @@ def _distribute(target: Decimal, exact: Sequence[Decimal], currency: str) -> lis
     unit = Decimal(1).scaleb(-minor_units(currency))
     steps = int((target - sum(rounded, ZERO)) / unit)
     direction = unit if steps > 0 else -unit
+    # A value that is exactly zero (a free line) is moved only when nothing else can be.
     by_need = sorted(
         range(len(exact)),
-        key=lambda i: (-(exact[i] - rounded[i]) * direction.copy_sign(1), i),
+        key=lambda i: (exact[i] == 0, -(exact[i] - rounded[i]) * direction.copy_sign(1), i),
     )
     for position in range(abs(steps)):
         rounded[by_need[position % len(by_need)]] += direction
@@ -436,7 +437,7 @@ def _calculate_gross(document: Document, line_exact: list[tuple[Decimal, Decimal
     ) -> list[AdjustmentTotals]:
         return [
             AdjustmentTotals(
-                sign * nets[(kind, index)],
+                sign * nets[(kind, index)] + ZERO,  # + 0: never a negative zero
                 a.base_amount,
                 a.percent,
                 a.taxes,
