@@ -7,9 +7,14 @@ trailer /ID from the content instead of drawing a random one.
 """
 
 import io
+import logging
 
-import pikepdf
 from lxml import etree
+
+# pikepdf announces itself at INFO level when imported, which would print on every command.
+logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
+
+import pikepdf  # noqa: E402
 
 FACTURX_NAMESPACE = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 FILE_NAME = "factur-x.xml"
