@@ -65,6 +65,11 @@ def upload_media_type(*, data: bytes, content_type: str) -> str:
     return media_type
 
 
+def sniffed_media_type(data: bytes) -> str:
+    """For a file that comes without a trustworthy type (a path, a browser upload)."""
+    return PDF_TYPE if data[:5] == b"%PDF-" else "application/xml"
+
+
 def einvoice_examine(data: bytes) -> Examination:
     """Validate and parse; the stated totals' checks join the rules' findings. Raises
     UnreadableInvoice (422) for input that is no e-invoice or is hostile."""

@@ -10,16 +10,12 @@ from fakturo.accounts.choices import Role
 from fakturo.accounts.models import Membership, Organization
 from fakturo.core.errors import ServiceError
 from fakturo.einvoice.services import (
-    PDF_TYPE,
     einvoice_examine,
     einvoice_import,
+    sniffed_media_type,
     upload_media_type,
 )
 from fakturo.einvoice.validation import Finding
-
-
-def content_type_of(data: bytes) -> str:
-    return PDF_TYPE if data[:5] == b"%PDF-" else "application/xml"
 
 
 class Command(BaseCommand):
@@ -72,7 +68,7 @@ class Command(BaseCommand):
     def validate_one(self, path: Path) -> bool:
         data = path.read_bytes()
         try:
-            upload_media_type(data=data, content_type=content_type_of(data))
+            upload_media_type(data=data, content_type=sniffed_media_type(data))
             report = einvoice_examine(data).report
         except ServiceError as error:
             self.stdout.write(f"FAIL {path}: {error.detail}")
@@ -89,7 +85,7 @@ class Command(BaseCommand):
                 membership=membership,
                 data=data,
                 filename=path.name,
-                content_type=content_type_of(data),
+                content_type=sniffed_media_type(data),
             )
         except ServiceError as error:
             self.stdout.write(f"FAIL {path}: {error.detail}")
