@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from fakturo.accounts.models import Membership
 from fakturo.catalog.models import Product, TaxRate
 from fakturo.crm.models import Client
+from fakturo.documents.models import RenderedFile
 from fakturo.invoicing.immutability import drop_statements, install_statements
 from fakturo.invoicing.models import MUTABLE_AFTER_ISSUE, Document, DocumentAdjustment, DocumentLine
 from tests.conftest import log_in
@@ -33,6 +34,7 @@ def _issued_documents_removed(transactional_db: None) -> Iterator[None]:
     yield
     vendor = connection.vendor
     tables = [
+        RenderedFile._meta.db_table,
         DocumentLine.tax_rates.through._meta.db_table,
         DocumentAdjustment._meta.db_table,
         DocumentLine._meta.db_table,
@@ -187,7 +189,7 @@ def test_the_list_filters_without_a_reload(
     page = new_page(browser)
     log_in(page, live_server.url)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices", exact=True).click()
     expect(page.locator("#document-results tbody tr")).to_have_count(2)
     page.get_by_label("Search").fill("4711")
     expect(page.locator("#document-results tbody tr")).to_have_count(1)
