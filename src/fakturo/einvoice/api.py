@@ -167,10 +167,8 @@ def einvoice_import(
 def received_documents_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
     membership = _membership(request)
     chosen: ReceivedFilters = {
-        key: value  # type: ignore[misc]
-        for key, value in filters.model_dump().items()
-        if value not in (None, "")
-    }
+        key: value for key, value in filters.model_dump().items() if value not in (None, "")
+    }  # type: ignore[assignment]
     return received_document_list(organization=membership.organization, filters=chosen)
 
 

@@ -124,7 +124,8 @@ class ParsedInvoice:
         """Plain JSON: amounts as decimal strings, dates ISO 8601."""
         data = asdict(self)
         data["findings"] = [finding.as_dict() for finding in self.findings]
-        return _plain(data)
+        plain: dict[str, Any] = _plain(data)
+        return plain
 
 
 def _plain(value: Any) -> Any:
@@ -173,7 +174,7 @@ class _Reader:
         found = _node(node, path)
         if found is None or not (found.text or "").strip():
             return None
-        text = found.text.strip()  # type: ignore[union-attr]
+        text = (found.text or "").strip()
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -515,7 +516,8 @@ def total_mismatches(invoice: ParsedInvoice, locations: dict[str, str]) -> list[
         return totals[name] or Decimal(0)
 
     def total_of(values: list[Decimal | None]) -> Decimal | None:
-        return None if any(value is None for value in values) else sum(values, Decimal(0))  # type: ignore[arg-type]
+        known = [value for value in values if value is not None]
+        return sum(known, Decimal(0)) if len(known) == len(values) else None
 
     def given(*names: str) -> bool:
         return all(totals[name] is not None for name in names)

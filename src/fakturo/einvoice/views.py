@@ -91,7 +91,7 @@ def received_detail(request: HttpRequest, document_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@member_required
+@member_required  # type: ignore[arg-type]  # a FileResponse streams; it is no HttpResponse
 def received_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     membership = current_membership(request)
     document = received_document_get(organization=membership.organization, document_id=document_id)
