@@ -1,4 +1,5 @@
-"""Compile an organization's own Typst template in a sandbox: a fresh root holding only the
+"""Compile an organization's own Typst template in a sandbox (no Django here: the worker
+imports only this module and the compiler): a fresh root holding only the
 template's assets (the shipped layout library, the logo), data only through sys.inputs, no
 packages, no network, in a worker process that is killed when it runs past the time limit.
 
