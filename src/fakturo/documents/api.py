@@ -8,12 +8,13 @@ missing is 422 listing them.
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Field, Router, Schema
 
 from fakturo.accounts.choices import Capability
 from fakturo.accounts.models import Membership
 from fakturo.accounts.permissions import require
 from fakturo.documents.choices import RenderedFormat
+from fakturo.documents.delivery import document_email
 from fakturo.documents.download_views import file_response
 from fakturo.documents.selectors import document_of
 from fakturo.invoicing.choices import DocumentKind
@@ -60,3 +61,49 @@ def _register(collection: str, format: str) -> None:
 for _collection in COLLECTIONS:
     for _format in RenderedFormat.values:
         _register(_collection, _format)
+
+
+class EmailIn(Schema):
+    to: list[str] | None = Field(
+        None, description="Recipients; default: the client's contacts who receive invoices"
+    )
+    subject: str = Field("", max_length=300, description="Default: in the document's language")
+    message: str = Field("", max_length=10_000)
+
+
+class EmailOut(Schema):
+    status: str = Field(description="The document's status after sending")
+    to: list[str]
+    attachments: list[str] = Field(description="File names, in the client's preferred format")
+
+
+def _register_email(collection: str) -> None:
+    label, kinds = COLLECTIONS[collection]
+
+    @router.post(
+        f"/{collection}/{{document_id}}/send-email",
+        tags=[label],
+        summary="Email the document to its client, as the file the client prefers",
+        operation_id=f"{collection.replace('-', '_')}_send_email",
+        response=EmailOut,
+    )
+    def send_email(request: HttpRequest, document_id: UUID, payload: EmailIn) -> EmailOut:
+        membership: Membership = request.membership  # type: ignore[attr-defined]
+        document_of(organization=membership.organization, document_id=document_id, kinds=kinds)
+        delivery = document_email(
+            membership=membership,
+            document_id=document_id,
+            to=payload.to,
+            subject=payload.subject,
+            message=payload.message,
+        )
+        delivery.document.refresh_from_db(fields=["status"])
+        return EmailOut(
+            status=delivery.document.status,
+            to=delivery.recipients,
+            attachments=[attachment.name for attachment in delivery.attachments],
+        )
+
+
+for _collection in COLLECTIONS:
+    _register_email(_collection)

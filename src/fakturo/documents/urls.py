@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fakturo.documents import download_views
+from fakturo.documents import delivery_views, download_views
 
 app_name = "documents"
 urlpatterns = [
@@ -8,5 +8,10 @@ urlpatterns = [
         "documents/<uuid:document_id>/files/<str:format>",
         download_views.document_download,
         name="document_download",
+    ),
+    path(
+        "documents/<uuid:document_id>/email",
+        delivery_views.document_email_form,
+        name="document_email",
     ),
 ]
