@@ -189,7 +189,9 @@ def test_the_list_filters_without_a_reload(
     page = new_page(browser)
     log_in(page, live_server.url)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Invoices", exact=True
+    ).click()
     expect(page.locator("#document-results tbody tr")).to_have_count(2)
     page.get_by_label("Search").fill("4711")
     expect(page.locator("#document-results tbody tr")).to_have_count(1)
