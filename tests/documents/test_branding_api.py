@@ -1,0 +1,54 @@
+"""The proposed branding and template endpoints, mounted on the site's API for the test."""
+
+import pytest
+from django.urls import path
+from ninja import NinjaAPI
+
+from fakturo import urls as site_urls
+from fakturo.accounts.api_auth import TokenAuth
+from fakturo.api import api
+from fakturo.documents.branding_api import router
+from fakturo.documents.services import branding_get, custom_template_create
+
+# Until src/fakturo/api.py adds this router, the tests mount it on an API of their own with
+# the site API's auth and problem+json error handlers.
+branding_api = NinjaAPI(auth=TokenAuth(), urls_namespace="branding-api-test")
+branding_api._exception_handlers = dict(api._exception_handlers)
+branding_api.add_router("/", router)
+urlpatterns = [path("api/v1/", branding_api.urls), *site_urls.urlpatterns]
+pytestmark = pytest.mark.urls(__name__)
+
+
+def test_branding_read_and_change(api, owner):
+    response = api.patch("/branding", {"primary_color": "#010203"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["primary_color"] == "#010203"
+    assert branding_get(owner.organization).primary_color == "#010203"
+    assert api.get("/branding").json()["has_logo"] is False
+
+
+def test_a_bad_colour_is_a_problem(api):
+    response = api.patch("/branding", {"primary_color": "red"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "primary_color"
+
+
+def test_a_broken_template_source_reports_its_error(api, owner):
+    template = custom_template_create(membership=owner, name="Mine", based_on="classic")
+
+    response = api.patch(f"/document-templates/{template.pk}", {"source": "#let x = (\n"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["error"] == {"message": "unclosed delimiter", "line": 1, "column": 9}
+    assert body["template"]["last_good_source"] == template.source
+
+
+def test_another_organizations_template_is_404(api_for, other_owner, owner):
+    template = custom_template_create(membership=owner, name="Mine", based_on="classic")
+
+    response = api_for(other_owner).get(f"/document-templates/{template.pk}")
+
+    assert response.status_code == 404
