@@ -12,6 +12,7 @@ import tempfile
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 import typst
 
@@ -113,10 +114,10 @@ def compile_typst(
         output = _compiler().compile(
             input=source.encode("utf-8"),
             root=root,
-            format=format,
+            format=cast(Any, format),
             ppi=ppi,
             sys_inputs=inputs,
-            pdf_standards=pdf_standards or [],
+            pdf_standards=cast(Any, pdf_standards or []),
             timestamp=timestamp,
         )
     except typst.TypstError as error:

@@ -1,6 +1,6 @@
 """Forms of the branding settings, the template editor and the designer."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -32,10 +32,11 @@ class BrandingForm(forms.Form):
     show_bank_details = forms.BooleanField(required=False, label="Show bank details")
 
     def __init__(self, *args: Any, branding: Branding, **kwargs: Any) -> None:
-        initial = {field: getattr(branding, field) for field in BRANDING_FIELDS}
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = {field: getattr(branding, field) for field in BRANDING_FIELDS}
+        super().__init__(*args, **kwargs)
         self.branding = branding
-        self.fields["layout"].choices = layout_choices(branding.organization)
+        layout = cast(forms.ChoiceField, self.fields["layout"])
+        layout.choices = layout_choices(branding.organization)
 
     def changes(self) -> dict[str, Any]:
         return {

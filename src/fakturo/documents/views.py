@@ -229,15 +229,17 @@ def _designer_state(
     if data is None and chosen in dict(layout_choices(membership.organization)):
         branding.layout = chosen  # shown, not saved, until the form is saved
     form = BrandingForm(data, branding=branding)
-    layout = (data or {}).get("layout", branding.layout)
+    layout = data.get("layout", branding.layout) if data is not None else branding.layout
     template = CustomTemplate.objects.filter(
         organization=membership.organization, slug=layout
     ).first()
-    source = (data or {}).get("source") if template is not None else None
+    source = data.get("source") if data is not None and template is not None else None
     return form, template, source.replace("\r\n", "\n") if source is not None else None
 
 
-def _preview_context(membership: Membership, form: BrandingForm, source: str | None) -> dict:
+def _preview_context(
+    membership: Membership, form: BrandingForm, source: str | None
+) -> dict[str, str]:
     if form.is_bound and not form.is_valid():
         return {"preview_error": "Fix the settings marked in the form to see the preview."}
     branding = form.preview_branding() if form.is_bound else form.branding
