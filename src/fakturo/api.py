@@ -17,6 +17,7 @@ from fakturo.core.errors import ServiceError
 from fakturo.core.problems import problem_response
 from fakturo.crm.api import router as crm_router
 from fakturo.documents.api import router as documents_router
+from fakturo.documents.branding_api import router as branding_router
 from fakturo.einvoice.api import router as einvoice_router
 from fakturo.invoicing.api import router as invoicing_router
 from fakturo.invoicing.series_api import router as number_series_router
@@ -49,6 +50,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", invoicing_router)
 api.add_router("/", number_series_router)
 api.add_router("/", documents_router)
+api.add_router("/", branding_router)
 api.add_router("/", einvoice_router)
 
 

@@ -1,22 +1,6 @@
-"""The proposed branding and template endpoints, mounted on the site's API for the test."""
+"""The branding and document template endpoints."""
 
-import pytest
-from django.urls import path
-from ninja import NinjaAPI
-
-from fakturo import urls as site_urls
-from fakturo.accounts.api_auth import TokenAuth
-from fakturo.api import api
-from fakturo.documents.branding_api import router
 from fakturo.documents.services import branding_get, custom_template_create
-
-# Until src/fakturo/api.py adds this router, the tests mount it on an API of their own with
-# the site API's auth and problem+json error handlers.
-branding_api = NinjaAPI(auth=TokenAuth(), urls_namespace="branding-api-test")
-branding_api._exception_handlers = dict(api._exception_handlers)
-branding_api.add_router("/", router)
-urlpatterns = [path("api/v1/", branding_api.urls), *site_urls.urlpatterns]
-pytestmark = pytest.mark.urls(__name__)
 
 
 def test_branding_read_and_change(api, owner):

@@ -1,5 +1,7 @@
 """Custom templates: created from a built-in layout, edited through the sandbox, scoped."""
 
+import io
+
 import pytest
 
 from fakturo.audit.models import AuditEvent
@@ -87,3 +89,32 @@ def test_deleting_the_template_in_use_falls_back_to_its_layout(owner):
 
     assert branding_get(owner.organization).layout == "compact"
     assert AuditEvent.objects.filter(action="custom_template.deleted").count() == 1
+
+
+def test_a_clients_template_is_what_its_documents_render_with(seller, client, make_invoice):
+    from pypdf import PdfReader
+
+    from fakturo.documents.render import render_format
+    from fakturo.invoicing.services import document_issue
+
+    template = custom_template_create(membership=seller, name="Bold", based_on="classic")
+    marked = template.source + "\n#text(fill: red)[Printed with the own template of the client]\n"
+    assert custom_template_update(membership=seller, template_id=template.pk, source=marked).ok
+    client.preferred_template = template.slug
+    client.save()
+    own = document_issue(membership=seller, document_id=make_invoice().pk)
+    client.preferred_template = "compact"
+    client.save()
+    compact = document_issue(membership=seller, document_id=make_invoice().pk)
+
+    branding = branding_get(seller.organization)
+    pdf = render_format(own.snapshot, branding, "pdf", timestamp=own.issued_at)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert own.snapshot["template"] == template.slug
+    assert "Printed with the own template of the client" in text
+    assert compact.snapshot["template"] == "compact"
+    compact_pdf = render_format(compact.snapshot, branding, "pdf", timestamp=compact.issued_at)
+    default_pdf = render_format(
+        {**compact.snapshot, "template": ""}, branding, "pdf", timestamp=compact.issued_at
+    )
+    assert compact_pdf != default_pdf

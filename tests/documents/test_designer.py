@@ -2,29 +2,11 @@
 
 import pytest
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from fakturo import urls as site_urls
-from fakturo.documents import designer_urls
-from fakturo.documents import urls as document_urls
 from fakturo.documents.models import CustomTemplate
 from fakturo.documents.services import branding_get, custom_template_create
 from tests.conftest import PASSWORD
-
-# The site's URLs with the designer pages in the documents namespace (as documents/urls.py
-# includes them), so these tests do not depend on that include being in place.
-urlpatterns = [
-    entry for entry in site_urls.urlpatterns if getattr(entry, "namespace", None) != "documents"
-] + [
-    path(
-        "",
-        include(
-            (document_urls.urlpatterns + designer_urls.urlpatterns, "documents"),
-            namespace="documents",
-        ),
-    )
-]
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

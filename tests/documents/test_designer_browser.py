@@ -4,13 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import log_in
-from tests.documents.test_designer import urlpatterns
 
-__all__ = ["urlpatterns"]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
 ]
 
 

@@ -18,6 +18,8 @@ from fakturo.documents import facturx
 from fakturo.documents.choices import Layout, RenderedFormat
 from fakturo.documents.compile import compile_typst
 from fakturo.documents.data import branding_inputs, document_inputs
+from fakturo.documents.models import CustomTemplate
+from fakturo.documents.sandbox import compile_sandboxed
 from fakturo.documents.selectors import branding_of, rendered_file
 from fakturo.einvoice.profiles import VARIANTS, variant_problems
 from fakturo.invoicing.choices import DocumentStatus
@@ -53,11 +55,13 @@ class RenderError(Exception):
         self.problems = problems
 
 
-def layout_of(branding: Any, layout: str | None) -> str:
-    name = layout or (branding.layout if branding is not None else Layout.CLASSIC)
-    if name not in Layout.values:
-        raise ValueError(f"Unknown layout {name!r}; built-in layouts: {', '.join(Layout.values)}.")
-    return str(name)
+def layout_of(branding: Any, chosen: str | None) -> str:
+    """The built-in layout to render with: `chosen` when it is one, else the branding's,
+    else classic (a custom template that is gone falls back to a built-in layout)."""
+    for name in (chosen, branding.layout if branding is not None else None):
+        if name in Layout.values:
+            return str(name)
+    return str(Layout.CLASSIC)
 
 
 def prepare_root(root: Path, branding: Any) -> None:
@@ -69,6 +73,31 @@ def prepare_root(root: Path, branding: Any) -> None:
     if logo is not None:
         with branding.logo.open("rb") as handle:
             (root / logo).write_bytes(handle.read())
+
+
+def template_assets(branding: Any) -> dict[str, bytes]:
+    """The files a custom template may read: the shipped layout library and the logo."""
+    assets = {"lib.typ": (LAYOUT_DIR / "lib.typ").read_bytes()}
+    logo = branding_inputs(branding)["logo"]
+    if logo is not None:
+        with branding.logo.open("rb") as handle:
+            assets[logo] = handle.read()
+    return assets
+
+
+def custom_source(branding: Any, name: str | None) -> str | None:
+    """The working source of the organization's active custom template `name`; None for a
+    built-in layout name or when there is no such template (the default layout is used)."""
+    if not name or name in Layout.values or branding is None or not branding.organization_id:
+        return None
+    template = (
+        CustomTemplate.objects.filter(
+            organization_id=branding.organization_id, slug=name, is_active=True
+        )
+        .only("last_good_source")
+        .first()
+    )
+    return (template.last_good_source or None) if template else None
 
 
 def template_inputs(
@@ -96,7 +125,8 @@ def _compile(
     facturx_xml: bytes | None,
     format: str,
 ) -> bytes | list[bytes]:
-    main = f"{layout_of(branding, layout)}.typ"
+    # An explicit layout (previews), else the client's choice, else the organization's.
+    chosen = layout or snapshot.get("template") or (branding.layout if branding else None)
     if timestamp is not None:  # PDF dates have whole seconds; Typst refuses more
         timestamp = timestamp.replace(microsecond=0)
     inputs = template_inputs(snapshot, branding, language=language, facturx_xml=facturx_xml)
@@ -105,6 +135,10 @@ def _compile(
         "timestamp": timestamp,
         "pdf_standards": PDF_STANDARDS if format == "pdf" else None,
     }
+    custom = custom_source(branding, chosen)
+    if custom is not None:
+        return compile_sandboxed(custom, template_assets(branding), inputs, **options)
+    main = f"{layout_of(branding, chosen)}.typ"
     source = (LAYOUT_DIR / main).read_text()
     if branding_inputs(branding)["logo"] is None:
         return compile_typst(source, LAYOUT_DIR, inputs, **options)

@@ -21,9 +21,8 @@ from fakturo.audit.services import audit_record
 from fakturo.core.errors import NotFound, ValidationFailed
 from fakturo.documents.choices import Font, Layout, Paper
 from fakturo.documents.compile import TemplateError
-from fakturo.documents.data import branding_inputs
 from fakturo.documents.models import Branding, CustomTemplate
-from fakturo.documents.render import LAYOUT_DIR, PDF_STANDARDS, template_inputs
+from fakturo.documents.render import LAYOUT_DIR, PDF_STANDARDS, template_assets, template_inputs
 from fakturo.documents.sample import sample_snapshot
 from fakturo.documents.sandbox import compile_sandboxed
 
@@ -277,16 +276,6 @@ def branding_logo_remove(*, membership: Membership) -> Branding:
     )
     transaction.on_commit(lambda: storage.delete(previous))
     return branding
-
-
-def template_assets(branding: Any) -> dict[str, bytes]:
-    """The files a custom template may read: the shipped layout library and the logo."""
-    assets = {"lib.typ": (LAYOUT_DIR / "lib.typ").read_bytes()}
-    logo = branding_inputs(branding)["logo"]
-    if logo is not None:
-        with branding.logo.open("rb") as handle:
-            assets[logo] = handle.read()
-    return assets
 
 
 def render_custom(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fakturo.documents import delivery_views, download_views
+from fakturo.documents import delivery_views, designer_urls, download_views
 
 app_name = "documents"
 urlpatterns = [
@@ -15,3 +15,4 @@ urlpatterns = [
         name="document_email",
     ),
 ]
+urlpatterns += designer_urls.urlpatterns

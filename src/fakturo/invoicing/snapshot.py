@@ -129,6 +129,8 @@ def document_snapshot(
             else None
         ),
         "rounding_method": result.rounding_method,
+        # The client's layout or custom template; blank: the organization's default.
+        "template": buyer.preferred_template,
         "seller": seller_snapshot(seller),
         "buyer": buyer_snapshot(buyer),
         "lines": [
