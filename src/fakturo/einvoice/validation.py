@@ -10,6 +10,7 @@ package ships; each schema and stylesheet is compiled once per process and reuse
 """
 
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,7 +267,7 @@ def _rule_findings(name: str, root: etree._Element) -> list[Finding]:
 # Compiled once per process; lxml schemas and Saxon executables are not safe to share between
 # threads, so each thread validates with its own schema object and its own executable clone.
 _lock = threading.Lock()
-_compiled: dict[str, PyXsltExecutable] = {}
+_compiled: dict[str, tuple[PyXsltExecutable, dict[str, Any]]] = {}
 _saxon: PySaxonProcessor | None = None
 _local = threading.local()
 
@@ -302,15 +303,42 @@ def _schema(name: str) -> etree.XMLSchema:
     return schemas[name]
 
 
+_CODE_LIST = re.compile(r"document\('([\w.-]+_codedb\.xml)'\)")
+
+
+def _compile(processor: PySaxonProcessor, name: str) -> tuple[PyXsltExecutable, dict[str, Any]]:
+    """The compiled rules, and the parameters they need. The Factur-X rules look codes up
+    in a code list with document(), which parses that file again on every run: the list is
+    parsed once here and handed in as a parameter instead."""
+    path = RULES / name
+    text = path.read_text(encoding="utf-8")
+    lists = sorted(set(_CODE_LIST.findall(text)))
+    compiler = processor.new_xslt30_processor()
+    if not lists:
+        return compiler.compile_stylesheet(stylesheet_file=str(path)), {}
+    parameters: dict[str, Any] = {}
+    for index, file_name in enumerate(lists):
+        parameter = f"fakturo-code-list-{index}"
+        text = text.replace(f"document('{file_name}')", f"${parameter}")
+        parameters[parameter] = processor.parse_xml(xml_file_name=str(path.parent / file_name))
+    declarations = "".join(f'<xsl:param name="{parameter}"/>' for parameter in parameters)
+    text = re.sub(
+        r"(<xsl:stylesheet\b[^>]*>)", lambda match: match.group(1) + declarations, text, count=1
+    )
+    return compiler.compile_stylesheet(stylesheet_text=text), parameters
+
+
 def _stylesheet(name: str) -> PyXsltExecutable:
     stylesheets = _thread_context().stylesheets
     if name not in stylesheets:
         processor = _processor()
         with _lock:
             if name not in _compiled:
-                compiler = processor.new_xslt30_processor()
-                _compiled[name] = compiler.compile_stylesheet(stylesheet_file=str(RULES / name))
-            stylesheets[name] = _compiled[name].clone()
+                _compiled[name] = _compile(processor, name)
+            executable, parameters = _compiled[name]
+            stylesheets[name] = executable.clone()
+        for parameter, value in parameters.items():
+            stylesheets[name].set_parameter(parameter, value)
     return stylesheets[name]
 
 
