@@ -193,6 +193,7 @@ def test_the_list_filters_without_a_reload(
         "link", name="Invoices", exact=True
     ).click()
     expect(page.locator("#document-results tbody tr")).to_have_count(2)
+    page.wait_for_load_state()  # htmx listens for input once the page's scripts have run
     page.get_by_label("Search").fill("4711")
     expect(page.locator("#document-results tbody tr")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=4711"))
