@@ -499,3 +499,25 @@ def test_cii_passes_the_schema_the_facturx_package_ships(issue, profile, schema)
         document = issue(**CASES[case])
 
         xsd.assertValid(etree.fromstring(cii_xml(document.snapshot, profile=profile)))
+
+
+def test_an_invoice_without_a_supply_date_was_supplied_on_its_issue_date(
+    issue, validator, tmp_path
+):
+    document = issue(**CASES["one rate"])
+    assert document.snapshot["supply_date"] is None
+
+    ubl = etree.fromstring(ubl_xml(document.snapshot))
+    cii_bytes = cii_xml(document.snapshot)
+    cii = etree.fromstring(cii_bytes)
+
+    issue_date = document.snapshot["issue_date"]
+    assert ubl.findtext("cac:Delivery/cbc:ActualDeliveryDate", namespaces=UBL_NS) == issue_date
+    occurrence = cii.findtext(
+        ".//ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/*", namespaces=CII_NS
+    )
+    assert occurrence == issue_date.replace("-", "")
+    path = tmp_path / "facturx.xml"
+    path.write_bytes(cii_bytes)
+    result = validator.validate(str(path), rules=("en16931", "facturx"))
+    assert "BR-FX-EN-04" not in {finding.id for finding in result.findings}

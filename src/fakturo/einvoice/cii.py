@@ -241,12 +241,9 @@ class _Writer:
         address = semantic.delivery_address(self.snapshot)
         if address is not None:
             _address(_r(delivery, "ShipToTradeParty"), address)
-        if self.snapshot["supply_date"]:
-            _date(
-                _r(delivery, "ActualDeliverySupplyChainEvent"),
-                "OccurrenceDateTime",
-                self.snapshot["supply_date"],
-            )
+        supply_date = semantic.supply_date(self.snapshot)
+        if supply_date:
+            _date(_r(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime", supply_date)
 
     def settlement(self, settlement: etree._Element) -> None:
         snapshot = self.snapshot

@@ -347,6 +347,17 @@ def buyer_address(buyer: dict[str, Any], kind: str = "billing") -> dict[str, str
     }
 
 
+def supply_date(snapshot: dict[str, Any]) -> str | None:
+    """BT-72. Art. 226 asks for the supply date only where it differs from the issue date, so
+    an invoice without one (and without a service period) was supplied on its issue date; a
+    credit note states only a date it was given."""
+    if snapshot["supply_date"]:
+        return str(snapshot["supply_date"])
+    if snapshot["period_start"] or snapshot["period_end"] or snapshot["kind"] == "credit_note":
+        return None
+    return str(snapshot["issue_date"]) if snapshot["issue_date"] else None
+
+
 def delivery_address(snapshot: dict[str, Any]) -> dict[str, str] | None:
     """Deliver-to address (BG-15): the shipping address, or for an intra-community supply
     (which must name the country of arrival, BR-IC-12) the billing address."""

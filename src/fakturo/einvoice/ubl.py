@@ -179,7 +179,7 @@ class _Writer:
 
     def delivery(self, root: etree._Element) -> None:
         address = semantic.delivery_address(self.snapshot)
-        supply_date = self.snapshot["supply_date"]
+        supply_date = semantic.supply_date(self.snapshot)
         if address is None and not supply_date:
             return
         delivery = _a(root, "Delivery")
