@@ -97,7 +97,6 @@ def _register_email(collection: str) -> None:
             subject=payload.subject,
             message=payload.message,
         )
-        delivery.document.refresh_from_db(fields=["status"])
         return EmailOut(
             status=delivery.document.status,
             to=delivery.recipients,

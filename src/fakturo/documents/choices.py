@@ -1,5 +1,7 @@
 from django.db import models
 
+from fakturo.crm.choices import DeliveryFormat
+
 
 class Layout(models.TextChoices):
     CLASSIC = "classic", "Classic"
@@ -21,15 +23,5 @@ class Paper(models.TextChoices):
     US_LETTER = "us-letter", "US Letter"
 
 
-class RenderedFormat(models.TextChoices):
-    PDF = "pdf", "PDF"
-    FACTURX = "facturx", "Factur-X PDF"
-    UBL = "ubl", "UBL 2.1 XML"
-    CII = "cii", "UN/CEFACT CII XML"
-    XRECHNUNG = "xrechnung", "XRechnung XML"
-    PEPPOL = "peppol", "Peppol BIS 3.0 XML"
-
-
-LAYOUTS = Layout
-FONTS = Font
-PAPER = Paper
+# The files a document is rendered as are the ones it can be sent as.
+RenderedFormat = DeliveryFormat

@@ -19,7 +19,7 @@ from fakturo.accounts.choices import Capability
 from fakturo.accounts.models import Membership
 from fakturo.accounts.permissions import require
 from fakturo.audit.services import audit_record
-from fakturo.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from fakturo.core.errors import Conflict, ServiceError, ValidationFailed
 from fakturo.crm.choices import ActivityKind, DeliveryFormat
 from fakturo.crm.timeline import activity_record
 from fakturo.documents.choices import RenderedFormat
@@ -31,6 +31,7 @@ from fakturo.documents.render import (
     document_file,
     file_name,
 )
+from fakturo.documents.selectors import document_of
 from fakturo.invoicing.choices import DocumentKind, DocumentStatus
 from fakturo.invoicing.models import Document
 from fakturo.invoicing.services import INVOICE_KINDS, document_mark_sent
@@ -131,13 +132,11 @@ def document_email(
     """Email an issued document to its client in the client's format; an issued invoice
     becomes sent. The subject and text default to the document's language."""
     require(membership, Capability.EDIT_DOCUMENTS)
-    document = (
-        Document.objects.select_related("organization", "client")
-        .filter(organization=membership.organization, pk=document_id)
-        .first()
+    document = document_of(
+        organization=membership.organization,
+        document_id=document_id,
+        kinds=tuple(DocumentKind.values),
     )
-    if document is None:
-        raise NotFound("No such document.")
     if document.status == DocumentStatus.DRAFT or not document.snapshot:
         raise Conflict("A draft cannot be sent: issue it first.")
     recipients = _recipients(to if to is not None else default_recipients(document))
@@ -157,14 +156,15 @@ def document_email(
         email.send()
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryFailed(f"The mail server did not take the message: {error}") from None
-    _record_sent(membership, document, recipients, attachments)
-    return Delivery(document, recipients, attachments)
+    sent = _record_sent(membership, document, recipients, attachments)
+    return Delivery(sent, recipients, attachments)
 
 
 @transaction.atomic
 def _record_sent(
     membership: Membership, document: Document, recipients: list[str], files: list[Attachment]
-) -> None:
+) -> Document:
+    """Audit the delivery; an issued invoice becomes sent. Returns the document as it is now."""
     audit_record(
         organization=document.organization,
         actor=membership.user,
@@ -173,8 +173,7 @@ def _record_sent(
         changes={"to": [None, recipients], "files": [None, [f.name for f in files]]},
     )
     if document.kind in INVOICE_KINDS and document.status == DocumentStatus.ISSUED:
-        document_mark_sent(membership=membership, document_id=document.pk)
-        return
+        return document_mark_sent(membership=membership, document_id=document.pk)
     activity_record(
         client=document.client,
         kind=ActivityKind.QUOTE_SENT
@@ -185,3 +184,4 @@ def _record_sent(
         actor=membership.user,
         document_id=document.pk,
     )
+    return document

@@ -3,7 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,27 +13,14 @@ from fakturo.accounts.views import current_membership, member_required
 from fakturo.core.errors import ServiceError
 from fakturo.documents.data import email_texts
 from fakturo.documents.delivery import (
-    MAX_RECIPIENTS,
     default_recipients,
     delivery_formats,
     document_email,
 )
+from fakturo.documents.forms import EmailForm
 from fakturo.documents.render import file_name
 from fakturo.documents.selectors import document_of
 from fakturo.invoicing.choices import DocumentKind
-
-
-class EmailForm(forms.Form):
-    to = forms.CharField(
-        label="To", max_length=2000, help_text="Separate several addresses with commas."
-    )
-    subject = forms.CharField(max_length=300)
-    message = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
-
-    def recipients(self) -> list[str]:
-        return [part for part in self.cleaned_data["to"].split(",") if part.strip()][
-            : MAX_RECIPIENTS + 1
-        ]
 
 
 @member_required

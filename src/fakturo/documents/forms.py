@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from fakturo.documents.choices import Font, Layout, Paper
+from fakturo.documents.delivery import MAX_RECIPIENTS
 from fakturo.documents.models import Branding, CustomTemplate
 from fakturo.documents.services import BRANDING_FIELDS, COLOR, FOOTER_MAX_LENGTH
 
@@ -71,3 +72,16 @@ class TemplateEditForm(forms.Form):
         ),
         strip=False,
     )
+
+
+class EmailForm(forms.Form):
+    to = forms.CharField(
+        label="To", max_length=2000, help_text="Separate several addresses with commas."
+    )
+    subject = forms.CharField(max_length=300)
+    message = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def recipients(self) -> list[str]:
+        return [part for part in self.cleaned_data["to"].split(",") if part.strip()][
+            : MAX_RECIPIENTS + 1
+        ]
