@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from fakturo.accounts.models import Organization
 from fakturo.core.locales import country_names, currency_codes, is_known_country
 from fakturo.crm.choices import MANUAL_ACTIVITY_KINDS, ClientKind, DeliveryFormat, TaxTreatment
+from fakturo.crm.document_templates import template_choices
 from fakturo.crm.models import Client, Contact
 from fakturo.crm.selectors import CLIENT_SORTS, ClientFilters
 from fakturo.crm.services import CLIENT_FIELDS, CONTACT_FIELDS
@@ -79,8 +81,10 @@ class ClientForm(forms.Form):
         required=False,
         help_text="Blank: the organization's terms.",
     )
-    preferred_template = forms.CharField(
-        label="Document template", max_length=60, required=False, help_text="Its slug."
+    preferred_template = forms.ChoiceField(
+        label="Document template",
+        required=False,
+        help_text="Blank: the organization's layout (Settings → Branding).",
     )
     electronic_address = forms.CharField(
         label="Electronic address",
@@ -103,9 +107,18 @@ class ClientForm(forms.Form):
     tags = ListField(required=False, help_text="Separate with commas.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, data: Any = None, *, client: Client | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, organization: Organization, client: Client | None = None
+    ) -> None:
         initial = {field: getattr(client, field) for field in CLIENT_FIELDS} if client else None
         super().__init__(data, initial=initial)
+        choices = template_choices(organization)
+        current = client.preferred_template if client else ""
+        if current and current not in dict(choices):
+            choices.append((current, f"{current} (no longer exists)"))
+        field = self.fields["preferred_template"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "The organization's"), *choices]
 
     def values(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in CLIENT_FIELDS}

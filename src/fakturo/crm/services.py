@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fakturo.accounts.choices import Capability
-from fakturo.accounts.models import Membership
+from fakturo.accounts.models import Membership, Organization
 from fakturo.accounts.permissions import require
 from fakturo.audit.services import audit_record, diff, snapshot
 from fakturo.core.errors import Conflict, NotFound, ValidationFailed
@@ -29,6 +29,7 @@ from fakturo.crm.choices import (
     DeliveryFormat,
     TaxTreatment,
 )
+from fakturo.crm.document_templates import template_choices
 from fakturo.crm.models import Activity, Client, Contact
 from fakturo.crm.selectors import possible_duplicates
 from fakturo.crm.timeline import activity_record
@@ -190,7 +191,9 @@ def _clean_client_field(field: str, value: Any, *, country: str) -> Any:
     return text
 
 
-def _clean_client_fields(values: dict[str, Any], *, country: str) -> dict[str, Any]:
+def _clean_client_fields(
+    values: dict[str, Any], *, country: str, organization: Organization
+) -> dict[str, Any]:
     """Normalize client fields; raise ValidationFailed naming every bad field.
 
     `country` is the billing country a VAT id without a prefix belongs to.
@@ -205,6 +208,13 @@ def _clean_client_fields(values: dict[str, Any], *, country: str) -> dict[str, A
             cleaned[field] = _clean_client_field(field, value, country=country)
         except ValueError as error:
             errors.setdefault(field, []).append(str(error))
+    template = cleaned.get("preferred_template")
+    if template:
+        slugs = [slug for slug, _ in template_choices(organization)]
+        if template not in slugs:
+            errors["preferred_template"] = [
+                f"No such document template. One of {', '.join(slugs)}."
+            ]
     if errors:
         raise ValidationFailed.for_fields(errors)
     return cleaned
@@ -305,7 +315,9 @@ def client_create(*, membership: Membership, values: dict[str, Any]) -> ClientSa
     """
     require(membership, Capability.EDIT_DOCUMENTS)
     organization = membership.organization
-    cleaned = _clean_client_fields(values, country=_billing_country(values, ""))
+    cleaned = _clean_client_fields(
+        values, country=_billing_country(values, ""), organization=organization
+    )
     if "legal_name" not in cleaned:
         raise ValidationFailed.for_fields({"legal_name": ["This field is required."]})
     client = Client(organization=organization, **cleaned)
@@ -332,7 +344,9 @@ def client_update(
     require(membership, Capability.EDIT_DOCUMENTS)
     client = _client_for_update(membership, client_id)
     cleaned = _clean_client_fields(
-        changes, country=_billing_country(changes, client.billing_country)
+        changes,
+        country=_billing_country(changes, client.billing_country),
+        organization=membership.organization,
     )
     before = snapshot(client, CLIENT_FIELDS)
     for field, value in cleaned.items():

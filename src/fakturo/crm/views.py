@@ -117,7 +117,9 @@ def _report_duplicates(request: HttpRequest, saved: ClientSaved) -> None:
 @require_http_methods(["GET", "POST"])
 def client_create_view(request: HttpRequest) -> HttpResponse:
     membership = _editor(request)
-    form = ClientForm(request.POST if request.method == "POST" else None)
+    form = ClientForm(
+        request.POST if request.method == "POST" else None, organization=membership.organization
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = client_create(membership=membership, values=form.values())
@@ -135,7 +137,11 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
 def client_edit_view(request: HttpRequest, client_id: UUID) -> HttpResponse:
     membership = _editor(request)
     client = _client(request, client_id)
-    form = ClientForm(request.POST if request.method == "POST" else None, client=client)
+    form = ClientForm(
+        request.POST if request.method == "POST" else None,
+        organization=membership.organization,
+        client=client,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = client_update(

@@ -4,7 +4,8 @@ from uuid import UUID
 
 from fakturo.accounts.models import Organization
 from fakturo.core.errors import NotFound
-from fakturo.documents.models import Branding, RenderedFile
+from fakturo.documents.choices import Layout
+from fakturo.documents.models import Branding, CustomTemplate, RenderedFile
 from fakturo.invoicing.models import Document
 
 
@@ -41,3 +42,10 @@ def document_of(
     if document is None:
         raise NotFound("No such document.")
     return document
+
+
+def template_choices(organization: Organization) -> list[tuple[str, str]]:
+    """What a client's document template can be: the built-in layouts, then the
+    organization's active custom templates by name."""
+    custom = CustomTemplate.objects.filter(organization=organization, is_active=True)
+    return [*Layout.choices, *custom.order_by("name").values_list("slug", "name")]
