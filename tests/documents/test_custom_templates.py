@@ -118,3 +118,39 @@ def test_a_clients_template_is_what_its_documents_render_with(seller, client, ma
         {**compact.snapshot, "template": ""}, branding, "pdf", timestamp=compact.issued_at
     )
     assert compact_pdf != default_pdf
+
+
+def test_a_template_that_attaches_no_facturx_xml_is_refused(owner):
+    template = custom_template_create(membership=owner, name="Plain", based_on="classic")
+
+    outcome = custom_template_update(
+        membership=owner, template_id=template.pk, source='#set page(paper: "a4")\nHello'
+    )
+
+    assert not outcome.ok
+    assert "Factur-X" in outcome.error.message
+    template.refresh_from_db()
+    assert template.last_good_source == (LAYOUT_DIR / "classic.typ").read_text()
+
+
+@pytest.mark.parametrize("source", ['#panic("broken on real data")', "Hello"])
+def test_a_template_that_fails_on_a_document_prints_it_with_the_organizations_layout(
+    seller, client, make_invoice, source
+):
+    from pypdf import PdfReader
+
+    from fakturo.documents.render import render_format
+    from fakturo.invoicing.services import document_issue
+
+    template = custom_template_create(membership=seller, name="Fragile", based_on="classic")
+    CustomTemplate.objects.filter(pk=template.pk).update(last_good_source=source)
+    client.preferred_template = template.slug
+    client.save()
+    issued = document_issue(membership=seller, document_id=make_invoice().pk)
+    branding = branding_get(seller.organization)
+
+    pdf = render_format(issued.snapshot, branding, "facturx", timestamp=issued.issued_at)
+
+    assert "factur-x.xml" in PdfReader(io.BytesIO(pdf)).attachments
+    fallback = {**issued.snapshot, "template": ""}
+    assert pdf == render_format(fallback, branding, "facturx", timestamp=issued.issued_at)

@@ -98,3 +98,46 @@ def test_a_chf_invoice_gets_a_swiss_qr_bill(seller, make_invoice, issue, iban, r
     assert "Bahnhofstrasse 1" in code.svg
     if reference_label:
         assert reference_label in code.svg
+
+
+def swiss_snapshot(invoice, **buyer):
+    snapshot = invoice.snapshot
+    return {
+        **snapshot,
+        "currency": "CHF",
+        "seller": {
+            **snapshot["seller"],
+            "country": "CH",
+            "iban": "CH9300762011623852957",
+            "postal_code": "8001",
+            "city": "Zürich",
+            "address_line1": "Bahnhofstrasse 1",
+        },
+        "buyer": {**snapshot["buyer"], **buyer},
+    }
+
+
+def test_a_long_buyer_name_is_cut_and_a_buyer_without_postal_code_is_left_off(make_invoice, issue):
+    invoice = issue(make_invoice())
+    long_name = "Very Long Name Holding " + "x" * 150
+
+    long = payment_code(
+        swiss_snapshot(invoice, legal_name=long_name), language="de", font="Open Sans"
+    )
+    no_postal_code = payment_code(
+        swiss_snapshot(invoice, billing_postal_code="", billing_city="Basel"),
+        language="de",
+        font="Open Sans",
+    )
+
+    assert long is not None and long_name[:70] in long.svg and long_name[:71] not in long.svg
+    assert no_postal_code is not None and "Basel" not in no_postal_code.svg
+
+
+def test_a_seller_address_the_qr_bill_refuses_gives_no_code(make_invoice, issue):
+    snapshot = swiss_snapshot(issue(make_invoice()))
+    no_city = {**snapshot, "seller": {**snapshot["seller"], "city": ""}}
+    bad_country = {**snapshot, "seller": {**snapshot["seller"], "country": "XX"}}
+
+    assert payment_code(no_city, language="de", font="Open Sans") is None
+    assert payment_code(bad_country, language="de", font="Open Sans") is None

@@ -89,6 +89,13 @@ def facturx_xmp(xmp: bytes, *, document_type: str = "INVOICE") -> bytes:
     )
 
 
+def has_facturx_attachment(pdf: bytes | list[bytes]) -> bool:
+    if not isinstance(pdf, bytes):
+        return False
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return FILE_NAME in document.attachments
+
+
 def add_facturx_metadata(pdf: bytes, *, document_type: str = "INVOICE") -> bytes:
     """Add the Factur-X XMP to a PDF/A-3 that carries factur-x.xml already."""
     with pikepdf.open(io.BytesIO(pdf)) as document:

@@ -5,6 +5,7 @@
 """
 
 import io
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,8 +17,14 @@ from stdnum.ch import esr
 PAYABLE_KINDS = frozenset({"invoice", "deposit_invoice", "proforma"})
 # The QR-bill's labels exist in these languages; others get English.
 QRBILL_LANGUAGES = frozenset({"en", "de", "fr", "it"})
+logger = logging.getLogger(__name__)
 EPC_MAX_NAME = 70
 EPC_MAX_TEXT = 140
+# The QR-bill standard's field lengths: longer names and streets are cut, as on EPC codes.
+SWISS_MAX_NAME = 70
+SWISS_MAX_STREET = 70
+SWISS_MAX_POSTAL_CODE = 16
+SWISS_MAX_CITY = 35
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,7 @@ def payment_code(snapshot: dict[str, Any], *, language: str, font: str) -> Payme
         return PaymentCode(kind="epc", svg=epc_svg(snapshot, iban=iban, amount=amount))
     if snapshot["currency"] == "CHF" and iban[:2] in {"CH", "LI"}:
         svg = swiss_svg(snapshot, iban=iban, amount=amount, language=language, font=font)
-        return PaymentCode(kind="swiss", svg=svg)
+        return PaymentCode(kind="swiss", svg=svg) if svg else None
     return None
 
 
@@ -95,39 +102,58 @@ def epc_svg(snapshot: dict[str, Any], *, iban: str, amount: Decimal) -> str:
 
 def swiss_svg(
     snapshot: dict[str, Any], *, iban: str, amount: Decimal, language: str, font: str
-) -> str:
+) -> str | None:
+    """The Swiss QR-bill payment part, or None when the seller's address cannot be on one (it
+    needs a postal code and a city). A buyer without them is left off: the debtor is optional."""
     seller = snapshot["seller"]
     buyer = snapshot["buyer"]
-    street = " ".join(filter(None, [seller.get("address_line1"), seller.get("address_line2")]))
-    creditor = {
-        "name": seller["legal_name"],
-        "street": street,
-        "pcode": seller.get("postal_code") or "",
-        "city": seller.get("city") or "",
-        "country": seller.get("country") or "CH",
-    }
-    debtor = None
-    if buyer.get("billing_city") and buyer.get("billing_country"):
-        debtor = {
-            "name": buyer["legal_name"],
-            "street": buyer.get("billing_line1") or "",
-            "pcode": buyer.get("billing_postal_code") or "",
-            "city": buyer["billing_city"],
-            "country": buyer["billing_country"],
-        }
-    bill = QRBill(
-        account=iban,
-        creditor=creditor,
-        debtor=debtor,
-        amount=f"{amount:.2f}",
-        currency="CHF",
-        reference_number=qr_reference(snapshot["number"]) if is_qr_iban(iban) else None,
-        additional_information=snapshot["number"],
-        language=language if language in QRBILL_LANGUAGES else "en",
-        top_line=True,
+    creditor = _swiss_address(
+        seller["legal_name"],
+        " ".join(filter(None, [seller.get("address_line1"), seller.get("address_line2")])),
+        seller.get("postal_code"),
+        seller.get("city"),
+        seller.get("country") or "CH",
     )
+    debtor = _swiss_address(
+        buyer["legal_name"],
+        buyer.get("billing_line1"),
+        buyer.get("billing_postal_code"),
+        buyer.get("billing_city"),
+        buyer.get("billing_country"),
+    )
+    if creditor is None:
+        return None
+    try:
+        bill = QRBill(
+            account=iban,
+            creditor=creditor,
+            debtor=debtor,
+            amount=f"{amount:.2f}",
+            currency="CHF",
+            reference_number=qr_reference(snapshot["number"]) if is_qr_iban(iban) else None,
+            additional_information=snapshot["number"],
+            language=language if language in QRBILL_LANGUAGES else "en",
+            top_line=True,
+        )
+    except ValueError as error:  # a value the QR-bill standard refuses, e.g. the country
+        logger.warning("No Swiss QR-bill for %s: %s", snapshot.get("number"), error)
+        return None
     # The standard asks for Arial/Helvetica; documents embed only the bundled fonts.
     bill.font_family = font
     output = io.StringIO()
     bill.as_svg(output)
     return output.getvalue()
+
+
+def _swiss_address(
+    name: str, street: str | None, postal_code: str | None, city: str | None, country: str | None
+) -> dict[str, str] | None:
+    if not (postal_code and city and country):
+        return None
+    return {
+        "name": name[:SWISS_MAX_NAME],
+        "street": (street or "")[:SWISS_MAX_STREET],
+        "pcode": postal_code[:SWISS_MAX_POSTAL_CODE],
+        "city": city[:SWISS_MAX_CITY],
+        "country": country,
+    }

@@ -7,6 +7,7 @@ timestamp gives the same bytes, which is how a download before archiving matches
 
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 from fakturo.core.errors import Conflict
 from fakturo.documents import facturx
 from fakturo.documents.choices import Layout, RenderedFormat
-from fakturo.documents.compile import compile_typst
+from fakturo.documents.compile import TemplateError, compile_typst
 from fakturo.documents.data import branding_inputs, document_inputs
 from fakturo.documents.models import CustomTemplate
 from fakturo.documents.sandbox import compile_sandboxed
@@ -24,6 +25,7 @@ from fakturo.documents.selectors import branding_of, rendered_file
 from fakturo.einvoice.profiles import VARIANTS, variant_problems
 from fakturo.invoicing.choices import DocumentStatus
 
+logger = logging.getLogger(__name__)
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 PDF_STANDARDS = ["a-3b"]
 # Documents that are invoices in the EN 16931 sense, so they carry e-invoice XML.
@@ -137,7 +139,17 @@ def _compile(
     }
     custom = custom_source(branding, chosen)
     if custom is not None:
-        return compile_sandboxed(custom, template_assets(branding), inputs, **options)
+        try:
+            output = compile_sandboxed(custom, template_assets(branding), inputs, **options)
+        except TemplateError as error:
+            # A template that worked on the sample can still fail on a real document: the
+            # document goes out with the organization's layout rather than not at all.
+            logger.warning("Template %s failed on %s: %s", chosen, snapshot.get("number"), error)
+        else:
+            if facturx_xml is None or facturx.has_facturx_attachment(output):
+                return output
+            logger.warning("Template %s attaches no Factur-X XML; the built-in layout does", chosen)
+        chosen = None
     main = f"{layout_of(branding, chosen)}.typ"
     source = (LAYOUT_DIR / main).read_text()
     if branding_inputs(branding)["logo"] is None:

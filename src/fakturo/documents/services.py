@@ -21,10 +21,12 @@ from fakturo.audit.services import audit_record
 from fakturo.core.errors import NotFound, ValidationFailed
 from fakturo.documents.choices import Font, Layout, Paper
 from fakturo.documents.compile import TemplateError
+from fakturo.documents.facturx import has_facturx_attachment
 from fakturo.documents.models import Branding, CustomTemplate
 from fakturo.documents.render import LAYOUT_DIR, PDF_STANDARDS, template_assets, template_inputs
 from fakturo.documents.sample import sample_snapshot
 from fakturo.documents.sandbox import compile_sandboxed
+from fakturo.documents.selectors import branding_of
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 FOOTER_MAX_LENGTH = 500
@@ -351,13 +353,13 @@ def custom_template_create(*, membership: Membership, name: str, based_on: str) 
     return template
 
 
-@transaction.atomic
 def custom_template_update(
     *, membership: Membership, template_id: UUID, source: str, name: str | None = None
 ) -> TemplateOutcome:
     """Save an edit. It compiles in the sandbox with the sample document first: on success
     it becomes the source documents render with (`last_good_source`); on failure the draft
-    and its error are kept and documents go on rendering with the last good source."""
+    and its error are kept and documents go on rendering with the last good source. The
+    compile runs before the write transaction, so a slow template holds no lock."""
     require(membership, Capability.MANAGE_ORGANIZATION)
     organization = membership.organization
     if len(source) > TEMPLATE_SOURCE_MAX_LENGTH:
@@ -366,40 +368,69 @@ def custom_template_update(
         )
     if name is not None and (not name.strip() or len(name) > 120):
         raise ValidationFailed.for_fields({"name": ["A name of 1 to 120 characters."]})
-    template = (
-        CustomTemplate.objects.select_for_update()
-        .filter(organization=organization, pk=template_id)
-        .first()
-    )
-    if template is None:
-        raise NotFound("No such template.")
-    error: TemplateError | None = None
-    try:
-        render_custom(source, sample_snapshot(organization), branding_get(organization))
-    except TemplateError as raised:
-        error = raised
-    before = {"source": template.source, "name": template.name}
-    template.source = source
-    if name is not None:
-        template.name = name.strip()
-    if error is None:
-        template.last_good_source = source
-        template.last_error, template.last_error_line = "", None
-    else:
-        template.last_error, template.last_error_line = error.message, error.line
-    template.save()
-    audit_record(
-        organization=organization,
-        actor=membership.user,
-        action="custom_template.updated" if error is None else "custom_template.draft_saved",
-        target=template,
-        changes={
-            field: [value, getattr(template, field)]
-            for field, value in before.items()
-            if value != getattr(template, field)
-        },
-    )
+    custom_template_of(organization=organization, template_id=template_id)
+    error = template_error(source, organization)
+    with transaction.atomic():
+        template = (
+            CustomTemplate.objects.select_for_update()
+            .filter(organization=organization, pk=template_id)
+            .first()
+        )
+        if template is None:
+            raise NotFound("No such template.")
+        before = {"source": template.source, "name": template.name}
+        template.source = source
+        if name is not None:
+            template.name = name.strip()
+        if error is None:
+            template.last_good_source = source
+            template.last_error, template.last_error_line = "", None
+        else:
+            template.last_error, template.last_error_line = error.message, error.line
+        template.save()
+        audit_record(
+            organization=organization,
+            actor=membership.user,
+            action="custom_template.updated" if error is None else "custom_template.draft_saved",
+            target=template,
+            changes={
+                field: [value, getattr(template, field)]
+                for field, value in before.items()
+                if value != getattr(template, field)
+            },
+        )
     return TemplateOutcome(template=template, error=error)
+
+
+# What a template is handed to attach when it is checked (the sample may have no e-invoice).
+PROBE_FACTURX_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?><rsm:CrossIndustryInvoice '
+    b'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>'
+)
+
+
+def template_error(source: str, organization: Organization) -> TemplateError | None:
+    """Why a template cannot print documents: it must compile with the sample document, and
+    a Factur-X PDF of it must carry the XML the template is handed."""
+    snapshot = sample_snapshot(organization)
+    branding = branding_of(organization)
+    try:
+        pdf = compile_sandboxed(
+            source,
+            template_assets(branding),
+            template_inputs(snapshot, branding, facturx_xml=PROBE_FACTURX_XML),
+            format="pdf",
+            timestamp=None,
+            pdf_standards=PDF_STANDARDS,
+        )
+    except TemplateError as error:
+        return error
+    if not has_facturx_attachment(pdf):
+        return TemplateError(
+            "The template attaches no Factur-X XML: start the document with the library's "
+            "document-page (or call facturx-attachment()), which attaches sys.inputs.facturx."
+        )
+    return None
 
 
 @transaction.atomic
