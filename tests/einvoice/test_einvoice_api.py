@@ -220,3 +220,21 @@ def test_import_needs_a_role_that_edits_documents(
 
     assert response.status_code == 403
     assert ReceivedDocument.objects.count() == 0
+
+
+@pytest.mark.parametrize("amount", [b"9E+999999", b"1" * 60, b"NaN"])
+def test_an_amount_that_is_no_decimal_is_a_finding_not_an_error(
+    api: ApiClient, amount: bytes
+) -> None:
+    data = CII.read_bytes().replace(
+        b"<ram:LineTotalAmount>198.00</ram:LineTotalAmount>",
+        b"<ram:LineTotalAmount>" + amount + b"</ram:LineTotalAmount>",
+        1,
+    )
+
+    validated = post_raw(api, "/einvoices/validate", data, "application/xml")
+    imported = post_raw(api, "/einvoices/import", data, "application/xml")
+
+    assert validated.status_code == 200 and validated.json()["valid"] is False
+    assert imported.status_code == 201
+    assert "FAKTURO-NUMBER" in {finding["rule_id"] for finding in imported.json()["findings"]}

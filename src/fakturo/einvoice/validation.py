@@ -17,7 +17,7 @@ from typing import Any
 
 import facturx
 from lxml import etree
-from saxonche import PySaxonProcessor, PyXsltExecutable
+from saxonche import PySaxonApiError, PySaxonProcessor, PyXsltExecutable
 
 from fakturo.core.errors import ValidationFailed
 from fakturo.einvoice.rules import SVRL, prepared_rules
@@ -244,7 +244,13 @@ def _rule_findings(name: str, root: etree._Element) -> list[Finding]:
     context = _thread_context()
     # Saxon reads the tree lxml already parsed safely (no DOCTYPE), re-serialized as UTF-8.
     node = context.builder.parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
-    output = _stylesheet(name).transform_to_string(xdm_node=node)
+    try:
+        output = _stylesheet(name).transform_to_string(xdm_node=node)
+    except PySaxonApiError as error:
+        # A value the rules cannot read (e.g. "9E9" where a decimal belongs; XSD reports it too)
+        # stops the whole rule set: the file is invalid, and that is the finding.
+        message = " ".join(str(error).split())
+        return [Finding("RULES", "fatal", "/", f"The rules stopped on a value: {message}")]
     if not output:
         raise RuntimeError(f"The rules {name} produced no report.")
     return svrl_findings(output)
