@@ -49,3 +49,22 @@ def test_facturx_is_deterministic(issued_invoice):
 
 def test_a_plain_pdf_has_no_attachment(issued_invoice):
     assert attached_xml(render_pdf(issued_invoice.snapshot, None)) is None
+
+
+def test_the_facturx_pdf_we_issue_passes_the_reference_validator(issued_invoice, tmp_path):
+    from fakturo.documents.render import render_format
+    from fakturo.documents.selectors import branding_of
+    from fakturo.einvoice.cii import cii_xml
+
+    snapshot = issued_invoice.snapshot
+    branding = branding_of(issued_invoice.organization)
+
+    pdf = render_format(snapshot, branding, "facturx", timestamp=ISSUED_AT)
+
+    assert attached_xml(pdf) == cii_xml(snapshot, profile="en16931")
+    path = tmp_path / f"{snapshot['number']}.pdf"
+    path.write_bytes(pdf)
+    # "auto": the EN 16931 rules and those of the Factur-X profile the PDF declares.
+    result = validator().validate(str(path), ("auto",))
+    assert not result.fatal and not result.xsd_errors, result.findings
+    assert result.kind == "cii" and result.error == ""
