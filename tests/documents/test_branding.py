@@ -9,8 +9,8 @@ from PIL import Image
 from fakturo.audit.models import AuditEvent
 from fakturo.core.errors import PermissionDenied, ValidationFailed
 from fakturo.documents.render import render_pdf
+from fakturo.documents.selectors import branding_of
 from fakturo.documents.services import (
-    branding_get,
     branding_logo_remove,
     branding_logo_set,
     branding_update,
@@ -30,7 +30,7 @@ def test_branding_update_saves_and_audits_the_changes(owner):
         changes={"primary_color": "#112233", "font": "Open Sans", "paper": "us-letter"},
     )
 
-    branding = branding_get(owner.organization)
+    branding = branding_of(owner.organization)
     assert (branding.primary_color, branding.font, branding.paper) == (
         "#112233",
         "Open Sans",
@@ -56,7 +56,7 @@ def test_invalid_branding_changes_nothing(owner, changes, field):
         branding_update(membership=owner, changes=changes)
 
     assert [error["field"] for error in raised.value.errors] == [field]
-    assert branding_get(owner.organization).primary_color == "#1f4e79"
+    assert branding_of(owner.organization).primary_color == "#1f4e79"
     assert not AuditEvent.objects.filter(action="branding.updated").exists()
 
 
@@ -101,7 +101,7 @@ def test_logos_over_the_limits_are_refused(owner, data, message):
         branding_logo_set(membership=owner, data=data, filename="l.png", content_type="image/png")
 
     assert message in raised.value.errors[0]["message"]
-    assert not branding_get(owner.organization).logo
+    assert not branding_of(owner.organization).logo
 
 
 def test_the_svg_sanitizer_keeps_shapes_and_strips_everything_active():
@@ -143,7 +143,7 @@ def test_svg_with_entities_is_refused(owner, svg):
             membership=owner, data=svg, filename="l.svg", content_type="image/svg+xml"
         )
 
-    assert not branding_get(owner.organization).logo
+    assert not branding_of(owner.organization).logo
 
 
 def test_a_sanitized_svg_logo_renders_in_a_document(owner, issued_invoice):

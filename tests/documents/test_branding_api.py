@@ -1,6 +1,7 @@
 """The branding and document template endpoints."""
 
-from fakturo.documents.services import branding_get, custom_template_create
+from fakturo.documents.selectors import branding_of
+from fakturo.documents.services import custom_template_create
 
 
 def test_branding_read_and_change(api, owner):
@@ -8,8 +9,22 @@ def test_branding_read_and_change(api, owner):
 
     assert response.status_code == 200, response.content
     assert response.json()["primary_color"] == "#010203"
-    assert branding_get(owner.organization).primary_color == "#010203"
+    assert branding_of(owner.organization).primary_color == "#010203"
     assert api.get("/branding").json()["has_logo"] is False
+
+
+def test_reading_the_branding_writes_nothing(api, owner):
+    from django.test import Client as Browser
+
+    from fakturo.documents.models import Branding
+
+    browser = Browser()
+    browser.force_login(owner.user)
+
+    assert api.get("/branding").json()["layout"] == "classic"
+    assert browser.get("/settings/branding").status_code == 200
+    assert browser.get("/settings/designer").status_code == 200
+    assert not Branding.objects.exists()
 
 
 def test_a_bad_colour_is_a_problem(api):

@@ -9,8 +9,8 @@ from fakturo.core.errors import NotFound, PermissionDenied
 from fakturo.documents.models import CustomTemplate
 from fakturo.documents.render import LAYOUT_DIR
 from fakturo.documents.sample import sample_snapshot
+from fakturo.documents.selectors import branding_of
 from fakturo.documents.services import (
-    branding_get,
     branding_update,
     custom_template_create,
     custom_template_delete,
@@ -28,7 +28,7 @@ def test_a_new_template_is_a_copy_of_the_built_in_layout_and_renders(owner):
     pdf = render_custom(
         template.last_good_source,
         sample_snapshot(owner.organization),
-        branding_get(owner.organization),
+        branding_of(owner.organization),
     )
     assert pdf.startswith(b"%PDF-")
 
@@ -87,7 +87,7 @@ def test_deleting_the_template_in_use_falls_back_to_its_layout(owner):
 
     custom_template_delete(membership=owner, template_id=template.pk)
 
-    assert branding_get(owner.organization).layout == "compact"
+    assert branding_of(owner.organization).layout == "compact"
     assert AuditEvent.objects.filter(action="custom_template.deleted").count() == 1
 
 
@@ -107,7 +107,7 @@ def test_a_clients_template_is_what_its_documents_render_with(seller, client, ma
     client.save()
     compact = document_issue(membership=seller, document_id=make_invoice().pk)
 
-    branding = branding_get(seller.organization)
+    branding = branding_of(seller.organization)
     pdf = render_format(own.snapshot, branding, "pdf", timestamp=own.issued_at)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert own.snapshot["template"] == template.slug
@@ -147,7 +147,7 @@ def test_a_template_that_fails_on_a_document_prints_it_with_the_organizations_la
     client.preferred_template = template.slug
     client.save()
     issued = document_issue(membership=seller, document_id=make_invoice().pk)
-    branding = branding_get(seller.organization)
+    branding = branding_of(seller.organization)
 
     pdf = render_format(issued.snapshot, branding, "facturx", timestamp=issued.issued_at)
 

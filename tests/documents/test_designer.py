@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from fakturo.documents.models import CustomTemplate
-from fakturo.documents.services import branding_get, custom_template_create
+from fakturo.documents.selectors import branding_of
+from fakturo.documents.services import custom_template_create
 from tests.conftest import PASSWORD
 
 
@@ -39,7 +40,7 @@ def test_the_preview_follows_the_posted_settings(browser_client):
 
     assert response.status_code == 200
     assert b"data:image/svg+xml;base64," in response.content
-    assert branding_get(response.wsgi_request.membership.organization).layout == "classic"
+    assert branding_of(response.wsgi_request.membership.organization).layout == "classic"
 
 
 def test_a_bad_colour_shows_an_error_not_a_preview(browser_client):
@@ -81,7 +82,7 @@ def test_branding_settings_save(browser_client, owner):
     )
 
     assert response.status_code == 302
-    branding = branding_get(owner.organization)
+    branding = branding_of(owner.organization)
     assert (branding.layout, branding.primary_color, branding.font) == (
         "compact",
         "#123456",

@@ -12,6 +12,7 @@ from fakturo.accounts.permissions import require
 from fakturo.documents import services
 from fakturo.documents.choices import Layout
 from fakturo.documents.models import Branding, CustomTemplate
+from fakturo.documents.selectors import branding_of
 
 router = Router(tags=["branding"])
 
@@ -87,7 +88,7 @@ class TemplatePatch(Schema):
 
 @router.get("/branding", response=BrandingOut)
 def branding_read(request: HttpRequest) -> Branding:
-    return services.branding_get(_membership(request).organization)
+    return branding_of(_membership(request).organization)
 
 
 @router.patch("/branding", response=BrandingOut)

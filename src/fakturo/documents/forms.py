@@ -7,6 +7,7 @@ from django import forms
 from fakturo.documents.choices import Font, Layout, Paper
 from fakturo.documents.delivery import MAX_RECIPIENTS
 from fakturo.documents.models import Branding, CustomTemplate
+from fakturo.documents.selectors import branding_of
 from fakturo.documents.services import BRANDING_FIELDS, COLOR, FOOTER_MAX_LENGTH
 
 COLOR_MESSAGE = {"invalid": "A colour is written #rrggbb, for example #1f4e79."}
@@ -48,7 +49,7 @@ class BrandingForm(forms.Form):
 
     def preview_branding(self) -> Branding:
         """An unsaved copy of the branding with the form's values, for the designer."""
-        preview = Branding.objects.get(pk=self.branding.pk)
+        preview = branding_of(self.branding.organization)  # a fresh copy, not the form's
         for field in BRANDING_FIELDS:
             if field in self.cleaned_data:
                 setattr(preview, field, self.cleaned_data[field])

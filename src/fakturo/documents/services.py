@@ -85,13 +85,8 @@ class TemplateOutcome:
         return self.error is None
 
 
-def branding_get(organization: Organization) -> Branding:
-    branding, _ = Branding.objects.get_or_create(organization=organization)
-    return branding
-
-
 def _branding_for_update(organization: Organization) -> Branding:
-    branding_get(organization)
+    Branding.objects.get_or_create(organization=organization)
     return Branding.objects.select_for_update().get(organization=organization)
 
 

@@ -29,6 +29,7 @@ from fakturo.documents.forms import (
 from fakturo.documents.models import Branding, CustomTemplate
 from fakturo.documents.render import render_pdf, render_svg
 from fakturo.documents.sample import sample_snapshot
+from fakturo.documents.selectors import branding_of
 from fakturo.invoicing.choices import DocumentStatus
 from fakturo.invoicing.models import Document
 
@@ -83,7 +84,7 @@ def _render(
 @require_http_methods(["GET", "POST"])
 def branding_settings(request: HttpRequest) -> HttpResponse:
     membership, can_manage = _managing(request)
-    branding = services.branding_get(membership.organization)
+    branding = branding_of(membership.organization)
     form = BrandingForm(request.POST if request.method == "POST" else None, branding=branding)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +224,7 @@ def _designer_state(
 ) -> tuple[BrandingForm, CustomTemplate | None, str | None]:
     """The designer form bound to the request's values (GET or POST) and the custom
     template its layout names, with the source typed in the editor."""
-    branding = services.branding_get(membership.organization)
+    branding = branding_of(membership.organization)
     data = request.POST if request.method == "POST" else None
     chosen = request.GET.get("layout")
     if data is None and chosen in dict(layout_choices(membership.organization)):
@@ -305,7 +306,7 @@ def template_sample_pdf(request: HttpRequest) -> HttpResponse:
     branding = (
         form.preview_branding()
         if request.method == "POST" and form.is_valid()
-        else (services.branding_get(membership.organization))
+        else branding_of(membership.organization)
     )
     try:
         pdf = _render(membership, branding, source, format="pdf")
