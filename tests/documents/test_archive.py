@@ -122,3 +122,22 @@ def test_only_small_issues_are_archived_inline(seller, make_invoice, issue, coun
     archived = RenderedFile.objects.filter(format="pdf").count()
     assert archived == (count if count <= INLINE_LIMIT else 0)
     assert len(jobs.pending_documents()) == count - archived
+
+
+def test_a_document_that_keeps_failing_does_not_hold_up_newer_ones(
+    make_invoice, issue, monkeypatch
+):
+    oldest, *newer = [issue(make_invoice()) for _ in range(3)]
+    render_issued = jobs.render_issued
+
+    def fails_for_the_oldest(document):
+        if document.pk == oldest.pk:
+            raise RuntimeError("cannot render this one")
+        return render_issued(document)
+
+    monkeypatch.setattr(jobs, "render_issued", fails_for_the_oldest)
+    monkeypatch.setattr(jobs, "ARCHIVE_BATCH", 1)
+
+    assert archive_pending(timezone.now()) == "archived 2 of 3 documents"
+    assert [document_id for _, document_id in jobs.pending_documents()] == [oldest.pk]
+    assert all("pdf" in _archived(document) for document in newer)

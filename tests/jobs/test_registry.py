@@ -2,13 +2,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from pytest_django import Settings
 
 from fakturo.accounts.models import LoginFailure
 from fakturo.core.models import IdempotencyRecord
+from fakturo.jobs import registry
 from fakturo.jobs.builtin import prune_idempotency_records, prune_login_failures
 from fakturo.jobs.models import JobState
-from fakturo.jobs.registry import JobOutcome, parse_at, registered_jobs, run_due
+from fakturo.jobs.registry import JobFunction, JobOutcome, parse_at, registered_jobs, run_due
 
 RegisterJob = Callable[..., object]
 
@@ -146,3 +148,23 @@ def test_parse_at_reads_iso_moments() -> None:
     assert parse_at("2026-03-02T09:00") == NOW  # no offset: TIME_ZONE, UTC in the tests
     with pytest.raises(ValueError, match="not an ISO 8601 date-time"):
         parse_at("next tuesday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_in_one_transaction_unless_it_commits_in_steps_itself(
+    register_job: RegisterJob,
+) -> None:
+    seen: dict[str, bool] = {}
+
+    def record(name: str) -> JobFunction:
+        def job(now: datetime) -> str:
+            seen[name] = transaction.get_connection().in_atomic_block
+            return "ok"
+
+        return job
+
+    register_job("tests.atomic", record("atomic"))
+    registry.register("tests.in_steps", every=timedelta(hours=1), atomic=False)(record("steps"))
+    run_due(NOW)
+
+    assert seen == {"atomic": True, "steps": False}

@@ -6,11 +6,13 @@ issuing transaction committed, and `documents.archive_pending` retries whatever 
 
 import hashlib
 import logging
+import time
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from fakturo.documents.choices import RenderedFormat
 from fakturo.documents.models import RenderedFile
@@ -21,8 +23,10 @@ from fakturo.jobs.registry import register
 
 logger = logging.getLogger("fakturo.documents")
 
-# Documents one scheduled run archives; the rest wait for the next run, so a run stays short.
-ARCHIVE_BATCH = 20
+# A scheduled run archives documents in batches, oldest first, and starts no new batch after
+# ARCHIVE_SECONDS; the rest waits for the next run (every minute).
+ARCHIVE_BATCH = 50
+ARCHIVE_SECONDS = 40
 
 
 def sha256_hex(content: bytes) -> str:
@@ -84,20 +88,35 @@ def documents_archive(document_ids: list[UUID]) -> int:
     return archived
 
 
-def pending_documents(limit: int = ARCHIVE_BATCH) -> list[UUID]:
-    """Issued documents without an archived PDF, oldest first."""
-    return list(
+def pending_documents(
+    limit: int = ARCHIVE_BATCH, *, after: tuple[datetime, UUID] | None = None
+) -> list[tuple[datetime, UUID]]:
+    """(issued_at, id) of issued documents without an archived PDF, oldest first, after
+    `after` in that order."""
+    pending = (
         Document.objects.exclude(status=DocumentStatus.DRAFT)
         .filter(issued_at__isnull=False)
         .exclude(rendered_files__format=RenderedFormat.PDF)
-        .order_by("issued_at")
-        .values_list("pk", flat=True)[:limit]
     )
+    if after is not None:
+        issued_at, document_id = after
+        pending = pending.filter(
+            Q(issued_at__gt=issued_at) | Q(issued_at=issued_at, pk__gt=document_id)
+        )
+    return list(pending.order_by("issued_at", "pk").values_list("issued_at", "pk")[:limit])
 
 
-@register("documents.archive_pending", every=timedelta(minutes=1))
+@register("documents.archive_pending", every=timedelta(minutes=1), atomic=False)
 def archive_pending(now: datetime) -> str:
     """Archive the PDF and XML of issued documents that have none yet."""
-    pending = pending_documents()
-    archived = documents_archive(pending)
-    return f"archived {archived} of {len(pending)} documents"
+    started = time.monotonic()
+    archived = tried = 0
+    cursor = None  # past a document that fails, so one that keeps failing blocks nothing
+    while time.monotonic() - started < ARCHIVE_SECONDS:
+        batch = pending_documents(ARCHIVE_BATCH, after=cursor)
+        if not batch:
+            break
+        archived += documents_archive([document_id for _, document_id in batch])
+        tried += len(batch)
+        cursor = batch[-1]
+    return f"archived {archived} of {tried} documents"

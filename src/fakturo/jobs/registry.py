@@ -6,6 +6,7 @@ guarantees that (e.g. with a unique constraint), so any runner — `fakturo run-
 scheduler thread or a Celery worker — can call it.
 """
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,17 +28,24 @@ class Job:
     every: timedelta
     function: JobFunction
     description: str
+    # False for a job that commits in steps itself: long work (rendering a backlog) must not
+    # hold the database's write lock for the whole run.
+    atomic: bool = True
 
 
 _jobs: dict[str, Job] = {}
 
 
-def register(name: str, *, every: timedelta) -> Callable[[JobFunction], JobFunction]:
+def register(
+    name: str, *, every: timedelta, atomic: bool = True
+) -> Callable[[JobFunction], JobFunction]:
     def decorator(function: JobFunction) -> JobFunction:
         if name in _jobs and _jobs[name].function is not function:
             raise ValueError(f"A job named {name} is registered already.")
         description = (function.__doc__ or name).strip().splitlines()[0]
-        _jobs[name] = Job(name=name, every=every, function=function, description=description)
+        _jobs[name] = Job(
+            name=name, every=every, function=function, description=description, atomic=atomic
+        )
         return function
 
     return decorator
@@ -72,7 +80,7 @@ def run_job(name: str, *, now: datetime) -> JobOutcome:
     """Run one job now, whether due or not, and record its outcome."""
     job = get_job(name)
     try:
-        with transaction.atomic():
+        with transaction.atomic() if job.atomic else contextlib.nullcontext():
             summary = job.function(now)
     except Exception as error:
         logger.exception("job failed", extra={"job": name})
