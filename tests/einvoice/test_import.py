@@ -37,7 +37,7 @@ UBL_TOTALS = {
     "net_total": "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount",
     "tax_total": "cac:TaxTotal/cbc:TaxAmount[@currencyID=../../cbc:DocumentCurrencyCode]",
     "total": "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount",
-    "amount_paid": "cac:LegalMonetaryTotal/cbc:PrepaidAmount",
+    "prepaid_amount": "cac:LegalMonetaryTotal/cbc:PrepaidAmount",
     "balance_due": "cac:LegalMonetaryTotal/cbc:PayableAmount",
 }
 SUMMATION = (
@@ -52,7 +52,7 @@ CII_TOTALS = {
     "tax_total": SUMMATION + "ram:TaxTotalAmount[not(@currencyID) or @currencyID="
     "../../ram:InvoiceCurrencyCode]",
     "total": SUMMATION + "ram:GrandTotalAmount",
-    "amount_paid": SUMMATION + "ram:TotalPrepaidAmount",
+    "prepaid_amount": SUMMATION + "ram:TotalPrepaidAmount",
     "balance_due": SUMMATION + "ram:DuePayableAmount",
 }
 

@@ -55,7 +55,7 @@ class TotalsOut(Schema):
     net_total: Decimal | None
     tax_total: Decimal | None
     total: Decimal | None
-    amount_paid: Decimal | None
+    prepaid_amount: Decimal | None
     balance_due: Decimal | None
 
 

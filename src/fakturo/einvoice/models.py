@@ -45,7 +45,7 @@ class ReceivedDocument(models.Model):
     net_total = models.DecimalField(**MONEY, null=True, blank=True)
     tax_total = models.DecimalField(**MONEY, null=True, blank=True)
     total = models.DecimalField(**MONEY, null=True, blank=True)
-    amount_paid = models.DecimalField(**MONEY, null=True, blank=True)
+    prepaid_amount = models.DecimalField(**MONEY, null=True, blank=True)
     balance_due = models.DecimalField(**MONEY, null=True, blank=True)
     syntax = models.CharField(max_length=20, choices=Syntax.choices)
     customization = models.CharField(max_length=300, blank=True, help_text="BT-24 as written")

@@ -29,7 +29,7 @@ TOTAL_NAMES = (
     "net_total",  # BT-109 total without VAT
     "tax_total",  # BT-110
     "total",  # BT-112 total with VAT
-    "amount_paid",  # BT-113 paid in advance
+    "prepaid_amount",  # BT-113 paid in advance
     "balance_due",  # BT-115 amount due for payment
 )
 
@@ -214,7 +214,7 @@ class _UblReader(_Reader):
         "charge_total": "cbc:ChargeTotalAmount",
         "net_total": "cbc:TaxExclusiveAmount",
         "total": "cbc:TaxInclusiveAmount",
-        "amount_paid": "cbc:PrepaidAmount",
+        "prepaid_amount": "cbc:PrepaidAmount",
         "balance_due": "cbc:PayableAmount",
     }
 
@@ -350,7 +350,7 @@ class _CiiReader(_Reader):
         "charge_total": "ram:ChargeTotalAmount",
         "net_total": "ram:TaxBasisTotalAmount",
         "total": "ram:GrandTotalAmount",
-        "amount_paid": "ram:TotalPrepaidAmount",
+        "prepaid_amount": "ram:TotalPrepaidAmount",
         "balance_due": "ram:DuePayableAmount",
     }
 
@@ -557,7 +557,7 @@ def total_mismatches(invoice: ParsedInvoice, locations: dict[str, str]) -> list[
         (
             "BT115",
             "balance_due",
-            amount("total") - amount("amount_paid") + rounding if given("total") else None,
+            amount("total") - amount("prepaid_amount") + rounding if given("total") else None,
             "BT-112 − BT-113 + BT-114",
         ),
     ]
