@@ -6,16 +6,11 @@ from django import forms
 
 from fakturo.documents.choices import Font, Layout, Paper
 from fakturo.documents.delivery import MAX_RECIPIENTS
-from fakturo.documents.models import Branding, CustomTemplate
-from fakturo.documents.selectors import branding_of
+from fakturo.documents.models import Branding
+from fakturo.documents.selectors import branding_of, template_choices
 from fakturo.documents.services import BRANDING_FIELDS, COLOR, FOOTER_MAX_LENGTH
 
 COLOR_MESSAGE = {"invalid": "A colour is written #rrggbb, for example #1f4e79."}
-
-
-def layout_choices(organization: Any) -> list[tuple[str, str]]:
-    custom = CustomTemplate.objects.filter(organization=organization).order_by("name")
-    return list(Layout.choices) + [(template.slug, template.name) for template in custom]
 
 
 class BrandingForm(forms.Form):
@@ -38,7 +33,7 @@ class BrandingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.branding = branding
         layout = cast(forms.ChoiceField, self.fields["layout"])
-        layout.choices = layout_choices(branding.organization)
+        layout.choices = template_choices(branding.organization)
 
     def changes(self) -> dict[str, Any]:
         return {

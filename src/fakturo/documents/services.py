@@ -26,7 +26,7 @@ from fakturo.documents.models import Branding, CustomTemplate
 from fakturo.documents.render import LAYOUT_DIR, PDF_STANDARDS, template_assets, template_inputs
 from fakturo.documents.sample import sample_snapshot
 from fakturo.documents.sandbox import compile_sandboxed
-from fakturo.documents.selectors import branding_of
+from fakturo.documents.selectors import branding_of, template_choices
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 FOOTER_MAX_LENGTH = 500
@@ -95,9 +95,7 @@ def branding_problems(changes: dict[str, Any], organization: Organization) -> di
     for field in ("primary_color", "accent_color"):
         if field in changes and not COLOR.match(str(changes[field])):
             problems[field] = ["A colour is written #rrggbb, for example #1f4e79."]
-    layouts = set(Layout.values) | set(
-        CustomTemplate.objects.filter(organization=organization).values_list("slug", flat=True)
-    )
+    layouts = {slug for slug, _ in template_choices(organization)}
     choices = {"layout": layouts, "font": set(Font.values), "paper": set(Paper.values)}
     for field, allowed in choices.items():
         if field in changes and changes[field] not in allowed:
@@ -283,6 +281,7 @@ def render_custom(
     format: str = "pdf",
     language: str | None = None,
     timestamp: datetime | None = None,
+    facturx_xml: bytes | None = None,
 ) -> bytes | list[bytes]:
     """A document rendered with a custom template's source in the sandbox, from the same
     inputs the built-in layouts read; PDFs are PDF/A-3b like the built-in ones. Raises
@@ -290,7 +289,7 @@ def render_custom(
     return compile_sandboxed(
         source,
         template_assets(branding),
-        template_inputs(snapshot, branding, language=language),
+        template_inputs(snapshot, branding, language=language, facturx_xml=facturx_xml),
         format=format,
         timestamp=timestamp,
         pdf_standards=PDF_STANDARDS if format == "pdf" else None,
@@ -407,16 +406,12 @@ PROBE_FACTURX_XML = (
 def template_error(source: str, organization: Organization) -> TemplateError | None:
     """Why a template cannot print documents: it must compile with the sample document, and
     a Factur-X PDF of it must carry the XML the template is handed."""
-    snapshot = sample_snapshot(organization)
-    branding = branding_of(organization)
     try:
-        pdf = compile_sandboxed(
+        pdf = render_custom(
             source,
-            template_assets(branding),
-            template_inputs(snapshot, branding, facturx_xml=PROBE_FACTURX_XML),
-            format="pdf",
-            timestamp=None,
-            pdf_standards=PDF_STANDARDS,
+            sample_snapshot(organization),
+            branding_of(organization),
+            facturx_xml=PROBE_FACTURX_XML,
         )
     except TemplateError as error:
         return error

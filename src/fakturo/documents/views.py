@@ -24,12 +24,11 @@ from fakturo.documents.forms import (
     LogoForm,
     TemplateCreateForm,
     TemplateEditForm,
-    layout_choices,
 )
 from fakturo.documents.models import Branding, CustomTemplate
 from fakturo.documents.render import render_pdf, render_svg
 from fakturo.documents.sample import sample_snapshot
-from fakturo.documents.selectors import branding_of
+from fakturo.documents.selectors import branding_of, template_choices
 from fakturo.invoicing.choices import DocumentStatus
 from fakturo.invoicing.models import Document
 
@@ -227,7 +226,7 @@ def _designer_state(
     branding = branding_of(membership.organization)
     data = request.POST if request.method == "POST" else None
     chosen = request.GET.get("layout")
-    if data is None and chosen in dict(layout_choices(membership.organization)):
+    if data is None and chosen in dict(template_choices(membership.organization)):
         branding.layout = chosen  # shown, not saved, until the form is saved
     form = BrandingForm(data, branding=branding)
     layout = data.get("layout", branding.layout) if data is not None else branding.layout
